@@ -1,0 +1,261 @@
+#include <iostream>
+#include <sstream>
+
+#include "app/cli/command.h"
+#include "app/cli/corpus_options.h"
+#include "app/cli/front_end_options.h"
+#include "app/cli/terminal_progress.h"
+#include "app/cli/training_printer.h"
+#include "core/base/error.h"
+#include "core/pipeline/experiment_runner.h"
+
+namespace ser::cli {
+
+namespace {
+std::vector<std::string> splitList(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    std::stringstream ss(item);
+    std::string part;
+    while (std::getline(ss, part, ','))
+      if (!part.empty()) out.push_back(part);
+  }
+  return out;
+}
+}  // namespace
+
+class TrainCommand : public Command {
+ public:
+  void setup(CLI::App& sub) override {
+    sub_ = &sub;
+    sub.add_option("--experiment", experimentFile_,
+                   "experiment JSON file (flags given beside it override its values)")
+        ->type_name("FILE");
+    sub.add_option("--out", out_, "run folder to write")->required()->type_name("DIR");
+    corpora_.addTo(sub);
+    frontEnd_.addTo(sub);
+    sub.add_option("--labels", labels_, "label set: native | common6");
+    sub.add_option("--split", split_, "split protocol: speakers | random | kfold");
+    sub.add_option("--test-speakers", testSpeakers_,
+                   "held-out test speakers, ids as `serwb scan --json` lists them (comma-separated)")
+        ->delimiter(',');
+    sub.add_option("--val-speakers", valSpeakers_, "validation speakers (comma-separated)")
+        ->delimiter(',');
+    sub.add_option("--test-fraction", testFraction_, "automatic choice: share of test speakers (or clips)");
+    sub.add_option("--val-fraction", valFraction_, "automatic choice: share of validation speakers (or clips)");
+    sub.add_option("--folds", folds_, "kfold: number of speaker folds");
+    sub.add_option("--fold", fold_, "kfold: the test fold (0-based)");
+    sub.add_option("--model", model_, "model: cnn | resnet18 | svm");
+    sub.add_option("--pretrained", pretrained_, "resnet18: initial weights file (see README)");
+    sub.add_option("--epochs", epochs_, "maximum epochs");
+    sub.add_option("--batch-size", batchSize_, "batch size");
+    sub.add_option("--lr", lr_, "initial learning rate");
+    sub.add_option("--optimizer", optimizer_, "adam | adamw | sgd");
+    sub.add_option("--patience", patience_, "early stopping: epochs without validation-UAR gain (0 = off)");
+    sub.add_option("--device", device_, "auto | cpu | cuda");
+    sub.add_option("--seed", seed_, "seed for split, initialisation, shuffling, augmentation");
+    sub.add_option("--cache", cache_, "feature cache folder (default: ~/.cache/serwb/features)");
+    sub.add_flag("--resume", resume_, "continue the run in --out from its last checkpoint");
+    sub.add_flag("--json", json_, "print one JSON object (the metrics) instead of text");
+    sub.add_flag("--quiet", quiet_, "no progress output on stderr");
+  }
+
+  bool given(const char* flag) const { return sub_->count(flag) > 0; }
+
+  Experiment experiment() const {
+    Experiment e;
+    if (!experimentFile_.empty()) e = loadExperimentFile(experimentFile_);
+    if (corpora_.any()) e.corpora = corpora_.specs();
+    if (given("--label-policy")) e.labelPolicy = corpora_.policy();
+    if (given("--labels")) e.labels = labelSetKindFromString(labels_);
+    if (given("--split")) e.split.protocol = splitProtocolFromString(split_);
+    if (given("--test-speakers")) e.split.testSpeakers = splitList(testSpeakers_);
+    if (given("--val-speakers")) e.split.validationSpeakers = splitList(valSpeakers_);
+    if (given("--test-fraction")) e.split.testFraction = testFraction_;
+    if (given("--val-fraction")) e.split.validationFraction = valFraction_;
+    if (given("--folds")) e.split.folds = folds_;
+    if (given("--fold")) e.split.fold = fold_;
+    if (given("--model")) e.model = experimentModelFromString(model_);
+    if (given("--pretrained")) e.training.pretrained_weights = pretrained_;
+    if (given("--epochs")) e.training.epochs = epochs_;
+    if (given("--batch-size")) e.training.batch_size = batchSize_;
+    if (given("--lr")) e.training.learning_rate = lr_;
+    if (given("--optimizer")) e.training.optimizer = optimizerKindFromString(optimizer_);
+    if (given("--patience")) e.training.patience = patience_;
+    if (given("--device")) e.training.device = deviceChoiceFromString(device_);
+    if (given("--seed")) e.seed = seed_;
+    if (given("--cache")) e.cache = cache_;
+    if (given("--threads")) e.training.threads = int(frontEnd_.threads);
+    const bool frontEndGiven = given("--sample-rate") || given("--seconds") || given("--n-mels") ||
+                               given("--window-ms") || given("--hop-ms") || given("--f-min") ||
+                               given("--f-max") || given("--mel-scale");
+    if (frontEndGiven || experimentFile_.empty()) e.frontEnd = frontEnd_.resolved();
+    if (e.corpora.empty())
+      throw Error("no corpus given: use --ravdess/--crema-d/--manifest or --experiment FILE");
+    if (e.name.empty()) e.name = out_;
+    return e;
+  }
+
+  int run(const CancelFlag& cancel) override {
+    const Experiment e = experiment();
+    const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
+    TrainingPrinter printer(quiet_, live);
+    TerminalProgress bar("features", live);
+    RunOptions ro;
+    ro.outDir = out_;
+    ro.resume = resume_;
+    ro.progress = &bar;
+    ro.observer = &printer;
+    ro.listener = &printer;
+    ro.cancel = &cancel;
+    const RunOutcome r = runExperiment(e, ro);
+    bar.finish();
+    if (json_) {
+      nlohmann::json j = r.metrics.is_null() ? nlohmann::json::object() : r.metrics;
+      j["run_dir"] = r.dir;
+      j["cancelled"] = r.cancelled;
+      j["checkpoint"] = r.checkpoint;
+      printJson(j);
+    } else if (r.cancelled) {
+      std::cout << "cancelled; run folder " << r.dir << " keeps the best checkpoint "
+                << "(continue with --resume)\n";
+    } else {
+      printSummary(r);
+    }
+    return r.cancelled ? 130 : 0;
+  }
+
+  static void printSummary(const RunOutcome& r) {
+    const auto& m = r.metrics;
+    std::printf("test: WA %.1f%% [%.1f, %.1f]  UAR %.1f%% [%.1f, %.1f]  macro-F1 %.3f  (n = %d)\n",
+                100 * m["wa"].get<double>(), 100 * m["wa_ci95"][0].get<double>(),
+                100 * m["wa_ci95"][1].get<double>(), 100 * m["uar"].get<double>(),
+                100 * m["uar_ci95"][0].get<double>(), 100 * m["uar_ci95"][1].get<double>(),
+                m["macro_f1"].get<double>(), m["n"].get<int>());
+    for (const char* sex : {"male", "female"})
+      if (m.contains("per_sex") && m["per_sex"].contains(sex))
+        std::printf("  %-6s WA %.1f%%  UAR %.1f%%  (n = %d)\n", sex,
+                    100 * m["per_sex"][sex]["wa"].get<double>(),
+                    100 * m["per_sex"][sex]["uar"].get<double>(), m["per_sex"][sex]["n"].get<int>());
+    if (m.contains("split") && !m["split"].value("speaker_independent", true))
+      std::printf("WARNING: random split: the same speakers are in training and test; "
+                  "these figures are optimistic.\n");
+    if (m.value("synthetic", false)) std::printf("(SYNTHETIC demo data)\n");
+    std::printf("run folder: %s\n", r.dir.c_str());
+  }
+
+ private:
+  CLI::App* sub_ = nullptr;
+  std::string experimentFile_, out_, labels_, split_, model_, pretrained_, optimizer_, device_, cache_;
+  std::vector<std::string> testSpeakers_, valSpeakers_;
+  double testFraction_ = 0.2, valFraction_ = 0.1, lr_ = 1e-3;
+  int folds_ = 5, fold_ = 0, epochs_ = 30, batchSize_ = 32, patience_ = 8;
+  std::uint32_t seed_ = 42;
+  bool resume_ = false, json_ = false, quiet_ = false;
+  CorpusOptions corpora_;
+  FrontEndOptions frontEnd_;
+};
+
+std::unique_ptr<Command> makeTrainCommand() { return std::make_unique<TrainCommand>(); }
+
+class EvaluateCommand : public Command {
+ public:
+  void setup(CLI::App& sub) override {
+    sub.add_option("--checkpoint", options_.checkpoint, "best.ckpt / last.ckpt, or model.svm")
+        ->required()->type_name("FILE");
+    corpora_.addTo(sub);
+    sub.add_option("--speakers", speakers_, "only these speakers (comma-separated ids)")->delimiter(',');
+    sub.add_option("--out", options_.outDir, "folder for metrics.json and predictions.csv")
+        ->required()->type_name("DIR");
+    sub.add_option("--cache", options_.cache, "feature cache folder");
+    sub.add_flag("--json", json_, "print the metrics as one JSON object");
+    sub.add_flag("--quiet", quiet_, "no progress output on stderr");
+  }
+  int run(const CancelFlag& cancel) override {
+    options_.corpora = corpora_.specs();
+    if (options_.corpora.empty()) throw Error("no corpus given: use --ravdess/--crema-d/--manifest");
+    options_.speakers = speakers_;
+    const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
+    TrainingPrinter printer(quiet_, live);
+    TerminalProgress bar("features", live);
+    options_.progress = &bar;
+    options_.listener = &printer;
+    options_.cancel = &cancel;
+    const RunOutcome r = evaluateCheckpoint(options_);
+    bar.finish();
+    if (r.cancelled) {
+      std::cout << "cancelled\n";
+      return 130;
+    }
+    if (json_) {
+      nlohmann::json j = r.metrics;
+      j["run_dir"] = r.dir;
+      printJson(j);
+    } else {
+      TrainCommand::printSummary(r);
+    }
+    return 0;
+  }
+
+ private:
+  EvaluateOptions options_;
+  CorpusOptions corpora_;
+  std::vector<std::string> speakers_;
+  bool json_ = false, quiet_ = false;
+};
+
+std::unique_ptr<Command> makeEvaluateCommand() { return std::make_unique<EvaluateCommand>(); }
+
+class PredictCommand : public Command {
+ public:
+  void setup(CLI::App& sub) override {
+    sub.add_option("--checkpoint", checkpoint_, "best.ckpt / last.ckpt, or model.svm")
+        ->required()->type_name("FILE");
+    sub.add_option("AUDIO", files_, "audio files (any format libsndfile reads)")->required();
+    sub.add_flag("--json", json_, "print one JSON object");
+  }
+  int run(const CancelFlag&) override {
+    std::vector<std::string> labels;
+    const auto predictions = predictFiles(checkpoint_, files_, &labels);
+    bool anyFailed = false;
+    if (json_) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& p : predictions) {
+        nlohmann::json j = {{"path", p.path}};
+        if (!p.error.empty()) {
+          j["error"] = p.error;
+          anyFailed = true;
+        } else {
+          j["label"] = p.label;
+          nlohmann::json probs;
+          for (std::size_t k = 0; k < labels.size(); ++k) probs[labels[k]] = p.probabilities[k];
+          j["probabilities"] = probs;
+        }
+        out.push_back(j);
+      }
+      printJson({{"labels", labels}, {"predictions", out}});
+    } else {
+      for (const auto& p : predictions) {
+        if (!p.error.empty()) {
+          std::cout << p.path << ": error: " << p.error << "\n";
+          anyFailed = true;
+          continue;
+        }
+        std::cout << p.path << ": " << p.label << "  (";
+        for (std::size_t k = 0; k < labels.size(); ++k)
+          std::printf("%s%s %.2f", k ? ", " : "", labels[k].c_str(), p.probabilities[k]);
+        std::cout << ")\n";
+      }
+    }
+    return anyFailed ? 1 : 0;
+  }
+
+ private:
+  std::string checkpoint_;
+  std::vector<std::string> files_;
+  bool json_ = false;
+};
+
+std::unique_ptr<Command> makePredictCommand() { return std::make_unique<PredictCommand>(); }
+
+}  // namespace ser::cli

@@ -1,0 +1,53 @@
+// serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV]
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+
+#include "ui/main_window/main_window.h"
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("SER Workbench"));
+  QApplication::setApplicationName(QStringLiteral("serwb-gui"));
+  QApplication::setApplicationDisplayName(QStringLiteral("SER Workbench"));
+  QApplication::setApplicationVersion(QStringLiteral(SERWB_VERSION));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/serwb.svg")));
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral("Speech emotion recognition research workbench"));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  const QCommandLineOption demo(QStringLiteral("demo"),
+                                QStringLiteral("Open the synthetic demo corpus in DIR (written first if absent)."),
+                                QStringLiteral("DIR"));
+  const QCommandLineOption ravdess(QStringLiteral("ravdess"), QStringLiteral("Open a RAVDESS-layout corpus."),
+                                   QStringLiteral("DIR"));
+  const QCommandLineOption cremad(QStringLiteral("crema-d"), QStringLiteral("Open a CREMA-D-layout corpus."),
+                                  QStringLiteral("DIR"));
+  const QCommandLineOption manifest(QStringLiteral("manifest"), QStringLiteral("Open a manifest CSV."),
+                                    QStringLiteral("CSV"));
+  parser.addOptions({demo, ravdess, cremad, manifest});
+  parser.process(app);
+
+  ser::MainWindow window;
+  window.show();
+
+  if (parser.isSet(demo)) {
+    window.openDemoCorpus(parser.value(demo));
+  } else {
+    std::vector<ser::CorpusSpec> specs;
+    auto add = [&](const QCommandLineOption& option, ser::CorpusReader reader) {
+      for (const QString& path : parser.values(option)) {
+        ser::CorpusSpec spec;
+        spec.reader = reader;
+        spec.path = path.toStdString();
+        specs.push_back(spec);
+      }
+    };
+    add(ravdess, ser::CorpusReader::Ravdess);
+    add(cremad, ser::CorpusReader::CremaD);
+    add(manifest, ser::CorpusReader::Manifest);
+    window.openCorpora(specs);
+  }
+  return app.exec();
+}

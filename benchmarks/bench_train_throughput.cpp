@@ -1,0 +1,127 @@
+// Training throughput of the C++ engine, in samples per second, for each architecture.
+// Data are random tensors in memory of the default front end's shape (64 mels x 301 frames).
+//   "step": forward + cross-entropy + backward + Adam step on a ready batch (compare with
+//           bench_train_throughput.py, which times the same loop in PyTorch);
+//   "trainer": ser::Trainer for one epoch (batch assembly, normalisation, SpecAugment, steps),
+//           as reported by TrainResult::train_samples_per_second.
+// Run with OPENBLAS_NUM_THREADS=1. Prints one JSON object.
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/model/model_factory.h"
+#include "core/train/compute_device.h"
+#include "core/train/trainer.h"
+
+namespace {
+
+double stepThroughput(ser::ModelKind kind, int batch, int rows, int cols, int classes, int warmup,
+                      int steps, torch::Device device) {
+  torch::manual_seed(0);
+  ser::ModelOptions options;
+  options.kind = kind;
+  options.numClasses = classes;
+  ser::SerModel model = ser::makeModel(options);
+  model->to(device);
+  model->train();
+  torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));
+  torch::Tensor x = torch::randn({batch, 1, rows, cols}).to(device);
+  torch::Tensor y = torch::randint(0, classes, {batch}, torch::kInt64).to(device);
+  auto step = [&] {
+    adam.zero_grad();
+    torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), y);
+    loss.backward();
+    adam.step();
+    return loss.item<double>();
+  };
+  for (int i = 0; i < warmup; ++i) step();
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < steps; ++i) step();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return double(steps) * batch / seconds;
+}
+
+double trainerThroughput(ser::ModelKind kind, int batch, int rows, int cols, int classes, int steps,
+                         int threads) {
+  ser::TrainingSet set;
+  torch::manual_seed(1);
+  for (int i = 0; i < batch * steps; ++i) {
+    ser::FeatureMatrix m(rows, cols);
+    torch::Tensor t = torch::randn({rows * cols});
+    std::copy(t.data_ptr<float>(), t.data_ptr<float>() + rows * cols, m.data.begin());
+    set.features.push_back(std::move(m));
+    set.labels.push_back(i % classes);
+  }
+  ser::TrainingSet validation;
+  for (int i = 0; i < classes; ++i) {
+    validation.features.push_back(set.features[i]);
+    validation.labels.push_back(set.labels[i]);
+  }
+  ser::TrainerOptions o;
+  o.model = kind;
+  o.epochs = 1;
+  o.batch_size = batch;
+  o.threads = threads;
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("serwb_bench_" + std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id())));
+  const ser::TrainResult r = ser::Trainer(o).train(set, validation, classes, dir);
+  std::filesystem::remove_all(dir);
+  return r.train_samples_per_second;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Training throughput of the SER Workbench engine (libtorch)"};
+  int batch = 32, warmup = 3, steps = 10, threads = 0, rows = 64, cols = 301, classes = 6;
+  std::vector<std::string> models = {"resnet18", "cnn"};
+  std::string device = "auto";
+  bool withTrainer = true;
+  app.add_option("--batch-size", batch, "samples per step")->check(CLI::Range(1, 4096));
+  app.add_option("--warmup", warmup, "untimed steps first")->check(CLI::Range(0, 1000));
+  app.add_option("--steps", steps, "timed steps")->check(CLI::Range(1, 100000));
+  app.add_option("--threads", threads, "CPU threads, 0 = all cores")->check(CLI::Range(0, 1024));
+  app.add_option("--rows", rows, "mel bands")->check(CLI::Range(1, 1024));
+  app.add_option("--cols", cols, "frames")->check(CLI::Range(1, 100000));
+  app.add_option("--models", models, "resnet18 and/or cnn")->delimiter(',');
+  app.add_option("--device", device, "auto, cpu or cuda");
+  app.add_flag("!--no-trainer", withTrainer, "skip the whole-trainer measurement");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const ser::ComputeDevice dev = ser::selectComputeDevice(ser::deviceChoiceFromString(device), threads);
+    nlohmann::json out = {{"engine", "libtorch-cpp"},
+                          {"torch_version", TORCH_VERSION},
+                          {"device", dev.description},
+                          {"threads", dev.threads},
+                          {"batch_size", batch},
+                          {"input", {1, rows, cols}},
+                          {"warmup_steps", warmup},
+                          {"timed_steps", steps},
+                          {"models", nlohmann::json::object()}};
+    for (const std::string& name : models) {
+      const ser::ModelKind kind = ser::modelKindFromString(name);
+      ser::ModelOptions mo;
+      mo.kind = kind;
+      mo.numClasses = classes;
+      nlohmann::json entry = {{"parameters", ser::countParameters(*ser::makeModel(mo))},
+                              {"step_samples_per_second",
+                               stepThroughput(kind, batch, rows, cols, classes, warmup, steps, dev.device)}};
+      if (withTrainer)
+        entry["trainer_samples_per_second"] = trainerThroughput(kind, batch, rows, cols, classes, steps, threads);
+      out["models"][name] = entry;
+    }
+    std::cout << out.dump(2) << std::endl;
+  } catch (const std::exception& e) {
+    std::cerr << "bench_train_throughput: " << e.what() << std::endl;
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,117 @@
+#include "core/audio/audio_file.h"
+
+#include <sndfile.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+
+namespace ser {
+
+namespace {
+
+struct SndfileCloser {
+  void operator()(SNDFILE* f) const { sf_close(f); }
+};
+using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
+
+SndfilePtr openForRead(const std::string& path, SF_INFO& info) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error("'" + path + "': file does not exist");
+  if (std::filesystem::is_directory(path, ec)) throw Error("'" + path + "': is a folder, not audio");
+  if (std::filesystem::file_size(path, ec) == 0 && !ec) throw Error("'" + path + "': empty file");
+  info = SF_INFO{};
+  SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
+  if (!f) throw Error("'" + path + "': cannot read audio (" + sf_strerror(nullptr) + ")");
+  SndfilePtr ptr(f);
+  if (info.channels <= 0 || info.samplerate <= 0)
+    throw Error("'" + path + "': invalid audio header (channels or sample rate)");
+  if (info.frames <= 0) throw Error("'" + path + "': no audio frames (zero-length audio)");
+  return ptr;
+}
+
+}  // namespace
+
+AudioInfo readAudioInfo(const std::string& path) {
+  SF_INFO info;
+  SndfilePtr f = openForRead(path, info);
+  return AudioInfo{info.samplerate, info.channels, static_cast<long long>(info.frames)};
+}
+
+MonoAudio loadMono(const std::string& path) {
+  SF_INFO info;
+  SndfilePtr f = openForRead(path, info);
+  const int ch = info.channels;
+  MonoAudio out;
+  out.sampleRate = info.samplerate;
+  out.samples.reserve(static_cast<std::size_t>(info.frames));
+  constexpr sf_count_t kBlock = 8192;
+  std::vector<float> buf(static_cast<std::size_t>(kBlock) * ch);
+  for (;;) {
+    const sf_count_t got = sf_readf_float(f.get(), buf.data(), kBlock);
+    if (got <= 0) break;
+    if (ch == 1) {
+      out.samples.insert(out.samples.end(), buf.begin(), buf.begin() + got);
+    } else {
+      const float scale = 1.0f / static_cast<float>(ch);
+      for (sf_count_t i = 0; i < got; ++i) {
+        float acc = 0.0f;
+        for (int c = 0; c < ch; ++c) acc += buf[static_cast<std::size_t>(i) * ch + c];
+        out.samples.push_back(acc * scale);
+      }
+    }
+  }
+  if (sf_error(f.get()) != SF_ERR_NO_ERROR)
+    throw Error("'" + path + "': decoding failed (" + sf_strerror(f.get()) + ")");
+  if (out.samples.empty()) throw Error("'" + path + "': no audio frames could be decoded");
+  return out;
+}
+
+void writeAudio(const std::string& path, const std::vector<float>& samples, int sampleRate,
+                int channels) {
+  if (sampleRate <= 0) throw ParameterError("sampleRate", std::to_string(sampleRate), "(0, inf)");
+  if (channels < 1 || channels > 8)
+    throw ParameterError("channels", std::to_string(channels), "[1, 8]");
+  const std::filesystem::path p(path);
+  std::string ext = p.extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool flac = ext == ".flac";
+  SF_INFO info{};
+  info.samplerate = sampleRate;
+  info.channels = channels;
+  info.format = (flac ? SF_FORMAT_FLAC : SF_FORMAT_WAV) | SF_FORMAT_PCM_16;
+
+  // Encode to a temporary file beside the target, then rename (atomic).
+  std::error_code ec;
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  const std::string tmp = path + ".tmp-write" + ext;
+  SNDFILE* f = sf_open(tmp.c_str(), SFM_WRITE, &info);
+  if (!f) throw Error("cannot write '" + path + "': " + sf_strerror(nullptr));
+  SndfilePtr guard(f);
+  sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+  std::vector<float> frames;
+  const float* data = samples.data();
+  if (channels > 1) {
+    frames.resize(samples.size() * channels);
+    for (std::size_t i = 0; i < samples.size(); ++i)
+      for (int c = 0; c < channels; ++c) frames[i * channels + c] = samples[i];
+    data = frames.data();
+  }
+  const sf_count_t n = static_cast<sf_count_t>(samples.size());
+  if (sf_writef_float(f, data, n) != n) {
+    const std::string why = sf_strerror(f);
+    guard.reset();
+    std::filesystem::remove(tmp, ec);
+    throw Error("cannot write '" + path + "': " + why);
+  }
+  guard.reset();
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw Error("cannot write '" + path + "': rename failed");
+  }
+}
+
+}  // namespace ser

@@ -1,0 +1,298 @@
+#include "core/experiment/experiment.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/corpus/label_set.h"
+
+namespace ser {
+
+namespace {
+
+// Refuses keys of `j` that are not in `allowed`, naming the key path.
+void checkKeys(const nlohmann::json& j, const std::string& where,
+               std::initializer_list<const char*> allowed) {
+  if (!j.is_object()) throw Error("'" + where + "' must be a JSON object, got: " + j.dump());
+  for (const auto& item : j.items()) {
+    bool known = false;
+    for (const char* k : allowed) known = known || item.key() == k;
+    if (!known) {
+      std::string list;
+      for (const char* k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
+      throw Error("unknown key '" + (where.empty() ? "" : where + ".") + item.key() +
+                  "' (allowed: " + list + ")");
+    }
+  }
+}
+
+// Reads j[key] into `out` when present, naming the key path on a type mismatch.
+template <typename T>
+void read(const nlohmann::json& j, const std::string& where, const char* key, T& out) {
+  if (!j.contains(key)) return;
+  try {
+    out = j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error("'" + (where.empty() ? "" : where + ".") + key + "' has the wrong type: " +
+                j.at(key).dump());
+  }
+}
+
+}  // namespace
+
+std::string toString(LabelSetKind kind) { return kind == LabelSetKind::Native ? "native" : "common6"; }
+
+LabelSetKind labelSetKindFromString(const std::string& s) {
+  if (s == "native") return LabelSetKind::Native;
+  if (s == "common6" || s == "common") return LabelSetKind::Common6;
+  throw ParameterError("labels", "'" + s + "'", "{native, common6}");
+}
+
+std::string toString(ExperimentModel model) {
+  switch (model) {
+    case ExperimentModel::Cnn: return "cnn";
+    case ExperimentModel::ResNet18: return "resnet18";
+    case ExperimentModel::Svm: return "svm";
+  }
+  return "cnn";
+}
+
+ExperimentModel experimentModelFromString(const std::string& s) {
+  if (s == "cnn") return ExperimentModel::Cnn;
+  if (s == "resnet18") return ExperimentModel::ResNet18;
+  if (s == "svm") return ExperimentModel::Svm;
+  throw ParameterError("model", "'" + s + "'", "{cnn, resnet18, svm}");
+}
+
+LabelField labelField(LabelSetKind kind) {
+  return kind == LabelSetKind::Native ? LabelField::Emotion : LabelField::Common;
+}
+
+std::vector<std::string> labelsFor(const std::vector<Clip>& clips, LabelSetKind kind) {
+  std::set<std::string> present;
+  for (const Clip& c : clips) {
+    const std::string& l = kind == LabelSetKind::Native ? c.emotion : c.common;
+    if (!l.empty()) present.insert(l);
+  }
+  std::vector<std::string> canonical =
+      kind == LabelSetKind::Native ? ravdessLabels() : commonLabels();
+  if (kind == LabelSetKind::Native)
+    for (const auto& l : cremadLabels())
+      if (std::find(canonical.begin(), canonical.end(), l) == canonical.end()) canonical.push_back(l);
+  std::vector<std::string> out;
+  for (const auto& l : canonical)
+    if (present.erase(l)) out.push_back(l);
+  out.insert(out.end(), present.begin(), present.end());  // others, sorted
+  return out;
+}
+
+std::string defaultFeatureCacheDir() {
+  namespace fs = std::filesystem;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return (fs::path(xdg) / "serwb" / "features").string();
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return (fs::path(home) / ".cache" / "serwb" / "features").string();
+  return (fs::temp_directory_path() / "serwb-features").string();
+}
+
+void Experiment::validate() const {
+  if (corpora.empty()) throw Error("experiment: 'corpora' must name at least one corpus");
+  for (const auto& c : corpora)
+    if (c.path.empty()) throw Error("experiment: a corpus entry has an empty 'path'");
+  split.validate();
+  frontEnd.validate();
+  if (model != ExperimentModel::Svm) {
+    TrainerOptions t = training;
+    t.model = model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
+    t.validate();
+  } else {
+    svm.validate();
+  }
+}
+
+nlohmann::json toJson(const SplitSpec& s) {
+  return {{"protocol", toString(s.protocol)},
+          {"test_speakers", s.testSpeakers},
+          {"validation_speakers", s.validationSpeakers},
+          {"test_fraction", s.testFraction},
+          {"validation_fraction", s.validationFraction},
+          {"test_speaker_count", s.testSpeakerCount},
+          {"validation_speaker_count", s.validationSpeakerCount},
+          {"balance_sex", s.balanceSex},
+          {"folds", s.folds},
+          {"fold", s.fold},
+          {"validation_from_next_fold", s.validationFromNextFold}};
+}
+
+SplitSpec splitSpecFromJson(const nlohmann::json& j) {
+  checkKeys(j, "split",
+            {"protocol", "test_speakers", "validation_speakers", "test_fraction",
+             "validation_fraction", "test_speaker_count", "validation_speaker_count", "balance_sex",
+             "folds", "fold", "validation_from_next_fold"});
+  SplitSpec s;
+  std::string protocol = toString(s.protocol);
+  read(j, "split", "protocol", protocol);
+  s.protocol = splitProtocolFromString(protocol);
+  read(j, "split", "test_speakers", s.testSpeakers);
+  read(j, "split", "validation_speakers", s.validationSpeakers);
+  read(j, "split", "test_fraction", s.testFraction);
+  read(j, "split", "validation_fraction", s.validationFraction);
+  read(j, "split", "test_speaker_count", s.testSpeakerCount);
+  read(j, "split", "validation_speaker_count", s.validationSpeakerCount);
+  read(j, "split", "balance_sex", s.balanceSex);
+  read(j, "split", "folds", s.folds);
+  read(j, "split", "fold", s.fold);
+  read(j, "split", "validation_from_next_fold", s.validationFromNextFold);
+  return s;
+}
+
+nlohmann::json toJson(const FrontEndParams& p) {
+  return {{"sample_rate", p.audio.sampleRate},
+          {"seconds", p.audio.fixedSeconds},
+          {"window_ms", p.logMel.stft.windowMs},
+          {"hop_ms", p.logMel.stft.hopMs},
+          {"n_fft", p.logMel.stft.nFft},
+          {"window", p.logMel.stft.window == WindowType::Hann ? "hann" : "hamming"},
+          {"n_mels", p.logMel.mel.nMels},
+          {"f_min", p.logMel.mel.fMin},
+          {"f_max", p.logMel.mel.fMax},
+          {"mel_scale", p.logMel.mel.scale == MelScale::Htk ? "htk" : "slaney"},
+          {"mel_norm", p.logMel.mel.norm == MelNorm::None ? "none" : "slaney"},
+          {"log_offset", p.logMel.logOffset},
+          {"n_mfcc", p.nMfcc}};
+}
+
+FrontEndParams frontEndParamsFromJson(const nlohmann::json& j) {
+  checkKeys(j, "front_end",
+            {"sample_rate", "seconds", "window_ms", "hop_ms", "n_fft", "window", "n_mels", "f_min",
+             "f_max", "mel_scale", "mel_norm", "log_offset", "n_mfcc"});
+  FrontEndParams p;
+  read(j, "front_end", "sample_rate", p.audio.sampleRate);
+  read(j, "front_end", "seconds", p.audio.fixedSeconds);
+  read(j, "front_end", "window_ms", p.logMel.stft.windowMs);
+  read(j, "front_end", "hop_ms", p.logMel.stft.hopMs);
+  read(j, "front_end", "n_fft", p.logMel.stft.nFft);
+  read(j, "front_end", "n_mels", p.logMel.mel.nMels);
+  read(j, "front_end", "f_min", p.logMel.mel.fMin);
+  read(j, "front_end", "f_max", p.logMel.mel.fMax);
+  read(j, "front_end", "log_offset", p.logMel.logOffset);
+  read(j, "front_end", "n_mfcc", p.nMfcc);
+  std::string window = "hann", scale = "htk", norm = "none";
+  read(j, "front_end", "window", window);
+  read(j, "front_end", "mel_scale", scale);
+  read(j, "front_end", "mel_norm", norm);
+  if (window != "hann" && window != "hamming")
+    throw ParameterError("window", "'" + window + "'", "{hann, hamming}");
+  if (scale != "htk" && scale != "slaney")
+    throw ParameterError("mel_scale", "'" + scale + "'", "{htk, slaney}");
+  if (norm != "none" && norm != "slaney")
+    throw ParameterError("mel_norm", "'" + norm + "'", "{none, slaney}");
+  p.logMel.stft.window = window == "hann" ? WindowType::Hann : WindowType::Hamming;
+  p.logMel.mel.scale = scale == "htk" ? MelScale::Htk : MelScale::Slaney;
+  p.logMel.mel.norm = norm == "none" ? MelNorm::None : MelNorm::Slaney;
+  p.logMel.stft.sampleRate = p.audio.sampleRate;
+  return p;
+}
+
+nlohmann::json toJson(const SvmOptions& o) {
+  return {{"c_grid", o.cGrid}, {"gamma_grid", o.gammaGrid}, {"balance_classes", o.balanceClasses},
+          {"tolerance", o.tolerance}, {"cache_mb", o.cacheMb}};
+}
+
+SvmOptions svmOptionsFromJson(const nlohmann::json& j) {
+  checkKeys(j, "svm", {"c_grid", "gamma_grid", "balance_classes", "tolerance", "cache_mb"});
+  SvmOptions o;
+  read(j, "svm", "c_grid", o.cGrid);
+  read(j, "svm", "gamma_grid", o.gammaGrid);
+  read(j, "svm", "balance_classes", o.balanceClasses);
+  read(j, "svm", "tolerance", o.tolerance);
+  read(j, "svm", "cache_mb", o.cacheMb);
+  return o;
+}
+
+nlohmann::json toJson(const Experiment& e) {
+  nlohmann::json corpora = nlohmann::json::array();
+  for (const auto& c : e.corpora) corpora.push_back(toJson(c));
+  nlohmann::json training = toJson(e.training);
+  training.erase("model");  // the top-level "model" decides
+  training.erase("seed");   // the top-level "seed" decides
+  nlohmann::json j = {{"name", e.name},
+                      {"corpora", corpora},
+                      {"labels", toString(e.labels)},
+                      {"label_policy", toString(e.labelPolicy)},
+                      {"split", toJson(e.split)},
+                      {"train_corpora", e.trainCorpora},
+                      {"test_corpora", e.testCorpora},
+                      {"front_end", toJson(e.frontEnd)},
+                      {"model", toString(e.model)},
+                      {"training", training},
+                      {"svm", toJson(e.svm)},
+                      {"seed", e.seed}};
+  if (!e.cache.empty()) j["cache"] = e.cache;
+  return j;
+}
+
+Experiment experimentFromJson(const nlohmann::json& j) {
+  checkKeys(j, "",
+            {"name", "corpora", "labels", "label_policy", "split", "train_corpora", "test_corpora",
+             "front_end", "model", "training", "svm", "seed", "cache"});
+  Experiment e;
+  read(j, "", "name", e.name);
+  if (j.contains("corpora")) {
+    if (!j["corpora"].is_array()) throw Error("'corpora' must be a list of corpus entries");
+    for (const auto& c : j["corpora"]) e.corpora.push_back(corpusSpecFromJson(c));
+  }
+  std::string labels = toString(e.labels), policy = toString(e.labelPolicy), model = toString(e.model);
+  read(j, "", "labels", labels);
+  read(j, "", "label_policy", policy);
+  read(j, "", "model", model);
+  e.labels = labelSetKindFromString(labels);
+  e.labelPolicy = commonLabelPolicyFromString(policy);
+  e.model = experimentModelFromString(model);
+  read(j, "", "seed", e.seed);
+  read(j, "", "cache", e.cache);
+  read(j, "", "train_corpora", e.trainCorpora);
+  read(j, "", "test_corpora", e.testCorpora);
+  if (j.contains("split")) e.split = splitSpecFromJson(j["split"]);
+  if (j.contains("front_end")) e.frontEnd = frontEndParamsFromJson(j["front_end"]);
+  if (j.contains("svm")) e.svm = svmOptionsFromJson(j["svm"]);
+  if (j.contains("training")) {
+    nlohmann::json t = j["training"];
+    if (!t.is_object()) throw Error("'training' must be a JSON object");
+    if (t.contains("model") || t.contains("seed"))
+      throw Error("'training' must not hold 'model' or 'seed': set them at the top level");
+    try {
+      e.training = trainerOptionsFromJson(t);
+    } catch (const ParameterError&) {
+      throw;
+    } catch (const std::exception& ex) {
+      throw Error(std::string("'training': ") + ex.what());
+    }
+  }
+  e.training.model = e.model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
+  e.training.seed = e.seed;
+  e.split.seed = e.seed;
+  e.svm.seed = e.seed;
+  e.validate();
+  return e;
+}
+
+Experiment loadExperimentFile(const std::string& path) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(readFile(path));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error("'" + path + "': not valid JSON (" + e.what() + ")");
+  }
+  try {
+    return experimentFromJson(j);
+  } catch (const Error& e) {
+    throw Error("'" + path + "': " + e.what());
+  }
+}
+
+}  // namespace ser

@@ -1,0 +1,75 @@
+#pragma once
+// An experiment: which corpora, which labels, which split, which front end, which model and
+// hyper-parameters, which seed. The CLI (`serwb train --experiment FILE` or flags) and the GUI
+// read and write the same JSON file; unknown keys and bad values are refused naming them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/corpus/corpus_spec.h"
+#include "core/experiment/split.h"
+#include "core/features/front_end_params.h"
+#include "core/svm/svm_classifier.h"
+#include "core/train/trainer_options.h"
+
+namespace ser {
+
+// Which label set the classes come from.
+enum class LabelSetKind {
+  Native,   // the corpora's own emotion labels (RAVDESS: 8 classes)
+  Common6,  // neutral, happy, sad, angry, fearful, disgust (cross-corpus work)
+};
+std::string toString(LabelSetKind kind);                     // "native", "common6"
+LabelSetKind labelSetKindFromString(const std::string& s);  // throws ParameterError ("labels")
+
+// The classifier family: the two networks train with ser::Trainer, the SVM with libsvm.
+enum class ExperimentModel { Cnn, ResNet18, Svm };
+std::string toString(ExperimentModel model);                      // "cnn", "resnet18", "svm"
+ExperimentModel experimentModelFromString(const std::string& s);  // throws ParameterError ("model")
+
+struct Experiment {
+  std::string name;                    // free text; run folders are named by the caller
+  std::vector<CorpusSpec> corpora;     // at least one
+  LabelSetKind labels = LabelSetKind::Native;
+  CommonLabelPolicy labelPolicy = CommonLabelPolicy::Drop;  // RAVDESS calm/surprised in common6
+  SplitSpec split;                     // protocol and held-out speakers
+  // Optional corpus filters applied after the split: training and validation clips come only
+  // from trainCorpora, test clips only from testCorpora (corpus names; empty = all).
+  std::vector<std::string> trainCorpora;
+  std::vector<std::string> testCorpora;
+  FrontEndParams frontEnd;             // 16 kHz, 3.0 s, 64 log-mel bands
+  ExperimentModel model = ExperimentModel::Cnn;
+  TrainerOptions training;             // networks; `model` follows the field above
+  SvmOptions svm;                      // the SVM baseline
+  std::uint32_t seed = 42;             // split, initialisation, shuffling, augmentation, SVM
+  std::string cache;                   // feature cache folder; empty = the user cache folder
+
+  // Checks everything that does not need the data; throws ParameterError / ser::Error.
+  void validate() const;
+};
+
+// The folder used when Experiment::cache is empty: $XDG_CACHE_HOME/serwb/features, else
+// ~/.cache/serwb/features, else a folder under the system temp folder.
+std::string defaultFeatureCacheDir();
+
+nlohmann::json toJson(const Experiment& experiment);
+// Missing keys keep their defaults; unknown keys and bad values throw ser::Error naming them
+// (with the key path, e.g. "split.test_fraction").
+Experiment experimentFromJson(const nlohmann::json& json);
+Experiment loadExperimentFile(const std::string& path);  // throws ser::Error naming the file
+
+nlohmann::json toJson(const SplitSpec& spec);
+SplitSpec splitSpecFromJson(const nlohmann::json& json);
+nlohmann::json toJson(const FrontEndParams& params);
+FrontEndParams frontEndParamsFromJson(const nlohmann::json& json);
+nlohmann::json toJson(const SvmOptions& options);
+SvmOptions svmOptionsFromJson(const nlohmann::json& json);
+
+// The class list for `clips` under a label set: the canonical order (RAVDESS native order, then
+// CREMA-D's, then any other label sorted), keeping only labels that occur in `clips`.
+std::vector<std::string> labelsFor(const std::vector<Clip>& clips, LabelSetKind kind);
+LabelField labelField(LabelSetKind kind);
+
+}  // namespace ser

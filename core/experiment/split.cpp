@@ -1,0 +1,382 @@
+#include "core/experiment/split.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+
+#include "core/base/error.h"
+
+namespace ser {
+
+namespace {
+
+using Rng = std::mt19937_64;
+
+// Fisher-Yates with a modulo draw: unlike std::shuffle, the same on every standard library.
+template <typename T>
+void shuffle(std::vector<T>& v, Rng& rng) {
+  for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[std::size_t(rng() % i)]);
+}
+
+std::string fmt(double v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+std::string joinIds(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + id;
+  return out;
+}
+
+// The speakers that have at least one usable clip, with their sex.
+struct SpeakerPool {
+  std::vector<std::string> all;                 // every speaker id in the clips, sorted
+  std::vector<std::string> eligible;            // those with a labelled clip, sorted
+  std::map<std::string, Sex> sex;
+};
+
+SpeakerPool speakerPool(const std::vector<Clip>& clips, const std::vector<int>& labelOf) {
+  std::set<std::string> all, eligible;
+  SpeakerPool pool;
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    const Clip& c = clips[i];
+    all.insert(c.speaker);
+    if (labelOf[i] >= 0) eligible.insert(c.speaker);
+    Sex& s = pool.sex.emplace(c.speaker, Sex::Unknown).first->second;
+    if (s == Sex::Unknown) s = c.sex;
+  }
+  pool.all.assign(all.begin(), all.end());
+  pool.eligible.assign(eligible.begin(), eligible.end());
+  return pool;
+}
+
+// The number of speakers a count / fraction asks for out of `available`. A fraction never takes
+// the last speaker (training needs one); an explicit count is checked by checkCount instead.
+int wantedCount(int count, double fraction, std::size_t available) {
+  if (count > 0) return count;
+  if (fraction <= 0.0 || available < 2) return 0;
+  return std::min(int(available) - 1, std::max(1, int(std::lround(fraction * double(available)))));
+}
+
+// Picks `count` speakers from `candidates` (sorted). With balanceSex the picks are shared among
+// male, female and unknown speakers in proportion to their numbers (largest remainder; ties
+// broken by the seeded generator), so a 12/12 corpus gives 2 + 2 out of 4.
+std::vector<std::string> chooseSpeakers(const std::vector<std::string>& candidates, int count,
+                                        bool balanceSex, const std::map<std::string, Sex>& sexOf,
+                                        Rng& rng) {
+  std::vector<std::vector<std::string>> groups(balanceSex ? 3 : 1);
+  for (const std::string& s : candidates) {
+    std::size_t g = 0;
+    if (balanceSex) {
+      const Sex sex = sexOf.at(s);
+      g = sex == Sex::Male ? 0 : sex == Sex::Female ? 1 : 2;
+    }
+    groups[g].push_back(s);
+  }
+  for (auto& g : groups) shuffle(g, rng);
+
+  const double total = double(candidates.size());
+  std::vector<std::size_t> quota(groups.size());
+  std::vector<std::pair<double, std::size_t>> remainders;  // (fraction part, group)
+  std::size_t assigned = 0;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    const double exact = double(count) * double(groups[g].size()) / total;
+    quota[g] = std::size_t(std::floor(exact));
+    assigned += quota[g];
+    remainders.push_back({exact - std::floor(exact), g});
+  }
+  // Random tie-breaking order first, then a stable sort by remainder.
+  shuffle(remainders, rng);
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [frac, g] : remainders) {
+    if (assigned >= std::size_t(count)) break;
+    if (quota[g] < groups[g].size()) {
+      ++quota[g];
+      ++assigned;
+    }
+  }
+  std::vector<std::string> chosen;
+  for (std::size_t g = 0; g < groups.size(); ++g)
+    chosen.insert(chosen.end(), groups[g].begin(), groups[g].begin() + std::ptrdiff_t(quota[g]));
+  std::sort(chosen.begin(), chosen.end());
+  return chosen;
+}
+
+void checkKnown(const std::vector<std::string>& ids, const SpeakerPool& pool, const char* list) {
+  std::vector<std::string> unknown;
+  for (const std::string& id : ids)
+    if (!std::binary_search(pool.all.begin(), pool.all.end(), id)) unknown.push_back(id);
+  if (!unknown.empty())
+    throw Error(std::string("split: unknown ") + list + " speaker id" +
+                (unknown.size() > 1 ? "s " : " ") + joinIds(unknown) +
+                " (ids look like \"ravdess:11\")");
+}
+
+std::vector<std::string> sortedUnique(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+std::vector<std::string> speakersOf(const std::vector<Clip>& clips,
+                                    const std::vector<std::size_t>& indices) {
+  std::set<std::string> s;
+  for (std::size_t i : indices) s.insert(clips[i].speaker);
+  return {s.begin(), s.end()};
+}
+
+void checkCount(const char* name, int count, std::size_t available) {
+  if (count < 0 || std::size_t(count) > available)
+    throw ParameterError(name, std::to_string(count),
+                         "[0, " + std::to_string(available) +
+                             "] (speakers available; one must be left for training)");
+}
+
+// Assigns each labelled clip by its speaker's role.
+void assignBySpeaker(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                     const std::set<std::string>& test, const std::set<std::string>& validation,
+                     Split& split) {
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    if (labelOf[i] < 0) continue;
+    if (test.count(clips[i].speaker))
+      split.test.push_back(i);
+    else if (validation.count(clips[i].speaker))
+      split.validation.push_back(i);
+    else
+      split.train.push_back(i);
+  }
+}
+
+void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                   const SplitSpec& spec, const SpeakerPool& pool, Rng& rng, Split& split) {
+  const std::vector<std::string> explicitTest = sortedUnique(spec.testSpeakers);
+  const std::vector<std::string> explicitVal = sortedUnique(spec.validationSpeakers);
+  checkKnown(explicitTest, pool, "test");
+  checkKnown(explicitVal, pool, "validation");
+  std::vector<std::string> both;
+  std::set_intersection(explicitTest.begin(), explicitTest.end(), explicitVal.begin(),
+                        explicitVal.end(), std::back_inserter(both));
+  if (!both.empty())
+    throw Error("split: speaker" + std::string(both.size() > 1 ? "s " : " ") + joinIds(both) +
+                " listed for both test and validation");
+  for (const std::string& id : explicitTest)
+    if (!std::binary_search(pool.eligible.begin(), pool.eligible.end(), id))
+      split.warnings.push_back("Test speaker " + id + " has no clips with a label in the label set.");
+  for (const std::string& id : explicitVal)
+    if (!std::binary_search(pool.eligible.begin(), pool.eligible.end(), id))
+      split.warnings.push_back("Validation speaker " + id +
+                               " has no clips with a label in the label set.");
+
+  std::vector<std::string> test = explicitTest;
+  if (test.empty()) {
+    const int n = wantedCount(spec.testSpeakerCount, spec.testFraction, pool.eligible.size());
+    checkCount("testSpeakerCount", n, pool.eligible.size() - 1);
+    test = chooseSpeakers(pool.eligible, n, spec.balanceSex, pool.sex, rng);
+  }
+  std::vector<std::string> val = explicitVal;
+  if (val.empty()) {
+    std::vector<std::string> rest;
+    for (const std::string& s : pool.eligible)
+      if (!std::binary_search(test.begin(), test.end(), s)) rest.push_back(s);
+    if (!rest.empty()) {
+      const int n = wantedCount(spec.validationSpeakerCount, spec.validationFraction, rest.size());
+      checkCount("validationSpeakerCount", n, rest.size() - 1);
+      val = chooseSpeakers(rest, n, spec.balanceSex, pool.sex, rng);
+    }
+  }
+  assignBySpeaker(clips, labelOf, {test.begin(), test.end()}, {val.begin(), val.end()}, split);
+}
+
+void kfoldSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                const SplitSpec& spec, const SpeakerPool& pool, Rng& rng, Split& split) {
+  const std::size_t n = pool.eligible.size();
+  if (spec.folds > int(n))
+    throw ParameterError("folds", std::to_string(spec.folds),
+                         "[2, " + std::to_string(n) + "] (the number of speakers)");
+  // Deal the speakers of each sex in turn round the folds, continuing the count across sexes,
+  // so fold sizes differ by at most one and each fold gets its share of each sex.
+  std::vector<std::vector<std::string>> groups(spec.balanceSex ? 3 : 1);
+  for (const std::string& s : pool.eligible) {
+    std::size_t g = 0;
+    if (spec.balanceSex) {
+      const Sex sex = pool.sex.at(s);
+      g = sex == Sex::Male ? 0 : sex == Sex::Female ? 1 : 2;
+    }
+    groups[g].push_back(s);
+  }
+  std::vector<int> foldOrder(std::size_t(spec.folds));
+  for (int f = 0; f < spec.folds; ++f) foldOrder[std::size_t(f)] = f;
+  shuffle(foldOrder, rng);  // which fold gets the extra speakers depends on the seed
+  std::map<std::string, int> foldOf;
+  std::size_t dealt = 0;
+  for (auto& g : groups) {
+    shuffle(g, rng);
+    for (const std::string& s : g) foldOf[s] = foldOrder[dealt++ % std::size_t(spec.folds)];
+  }
+  const int valFold = (spec.fold + 1) % spec.folds;
+  std::set<std::string> test, val;
+  std::vector<std::string> rest;
+  for (const auto& [s, f] : foldOf) {
+    if (f == spec.fold)
+      test.insert(s);
+    else if (spec.validationFromNextFold && f == valFold)
+      val.insert(s);
+    else
+      rest.push_back(s);
+  }
+  if (!spec.validationFromNextFold && !rest.empty()) {
+    const int count = wantedCount(spec.validationSpeakerCount, spec.validationFraction, rest.size());
+    checkCount("validationSpeakerCount", count, rest.size() - 1);
+    for (const std::string& s : chooseSpeakers(rest, count, spec.balanceSex, pool.sex, rng))
+      val.insert(s);
+  }
+  assignBySpeaker(clips, labelOf, test, val, split);
+}
+
+void randomSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                 const SplitSpec& spec, Rng& rng, Split& split) {
+  std::map<int, std::vector<std::size_t>> byLabel;
+  for (std::size_t i = 0; i < clips.size(); ++i)
+    if (labelOf[i] >= 0) byLabel[labelOf[i]].push_back(i);
+  for (auto& [label, idx] : byLabel) {
+    shuffle(idx, rng);
+    const std::size_t n = idx.size();
+    std::size_t nTest = std::size_t(std::lround(spec.testFraction * double(n)));
+    std::size_t nVal = std::size_t(std::lround(spec.validationFraction * double(n)));
+    nTest = std::min(nTest, n);
+    nVal = std::min(nVal, n - nTest);
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j < nTest)
+        split.test.push_back(idx[j]);
+      else if (j < nTest + nVal)
+        split.validation.push_back(idx[j]);
+      else
+        split.train.push_back(idx[j]);
+    }
+  }
+  std::sort(split.train.begin(), split.train.end());
+  std::sort(split.validation.begin(), split.validation.end());
+  std::sort(split.test.begin(), split.test.end());
+
+  const std::vector<std::string> train = speakersOf(clips, split.train);
+  const std::vector<std::string> test = speakersOf(clips, split.test);
+  std::vector<std::string> shared;
+  std::set_intersection(train.begin(), train.end(), test.begin(), test.end(),
+                        std::back_inserter(shared));
+  split.speakerIndependent = false;
+  split.warnings.push_back(
+      "Random split mixes speakers across splits: " + std::to_string(shared.size()) + " of " +
+      std::to_string(test.size()) +
+      " test speakers also appear in training. Scores are not speaker-independent and overstate "
+      "accuracy on new speakers; use the speakers or k-fold protocol for reported results.");
+}
+
+}  // namespace
+
+std::string toString(SplitProtocol protocol) {
+  switch (protocol) {
+    case SplitProtocol::Speakers: return "speakers";
+    case SplitProtocol::Random: return "random";
+    case SplitProtocol::KFold: return "kfold";
+  }
+  return "speakers";
+}
+
+SplitProtocol splitProtocolFromString(const std::string& name) {
+  if (name == "speakers") return SplitProtocol::Speakers;
+  if (name == "random") return SplitProtocol::Random;
+  if (name == "kfold") return SplitProtocol::KFold;
+  throw ParameterError("protocol", name, "{speakers, random, kfold}");
+}
+
+void SplitSpec::validate() const {
+  if (!(testFraction >= 0.0 && testFraction < 1.0))
+    throw ParameterError("testFraction", fmt(testFraction), "[0, 1)");
+  if (!(validationFraction >= 0.0 && validationFraction < 1.0))
+    throw ParameterError("validationFraction", fmt(validationFraction), "[0, 1)");
+  if (protocol == SplitProtocol::Random && !(testFraction + validationFraction < 1.0))
+    throw ParameterError("testFraction + validationFraction",
+                         fmt(testFraction + validationFraction), "[0, 1)");
+  checkRangeInt("testSpeakerCount", testSpeakerCount, 0, std::numeric_limits<int>::max());
+  checkRangeInt("validationSpeakerCount", validationSpeakerCount, 0,
+                std::numeric_limits<int>::max());
+  if (protocol == SplitProtocol::KFold) {
+    checkRangeInt("folds", folds, validationFromNextFold ? 3 : 2, std::numeric_limits<int>::max());
+    checkRangeInt("fold", fold, 0, folds - 1);
+  }
+}
+
+Split makeSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                const SplitSpec& spec) {
+  spec.validate();
+  if (labelOf.size() != clips.size())
+    throw Error("split: " + std::to_string(labelOf.size()) + " labels for " +
+                std::to_string(clips.size()) + " clips");
+  Split split;
+  split.protocol = toString(spec.protocol);
+  const SpeakerPool pool = speakerPool(clips, labelOf);
+  if (pool.eligible.empty()) throw Error("split: no clip has a label in the label set");
+  const std::size_t excluded =
+      std::size_t(std::count_if(labelOf.begin(), labelOf.end(), [](int l) { return l < 0; }));
+  if (excluded > 0)
+    split.warnings.push_back(std::to_string(excluded) + " of " + std::to_string(clips.size()) +
+                             " clips have no label in the label set and are left out.");
+
+  Rng rng(spec.seed);
+  switch (spec.protocol) {
+    case SplitProtocol::Speakers: speakersSplit(clips, labelOf, spec, pool, rng, split); break;
+    case SplitProtocol::KFold: kfoldSplit(clips, labelOf, spec, pool, rng, split); break;
+    case SplitProtocol::Random: randomSplit(clips, labelOf, spec, rng, split); break;
+  }
+  if (split.test.empty()) throw Error("split: the test split has no clips");
+  if (split.train.empty()) throw Error("split: the training split has no clips");
+  split.trainSpeakers = speakersOf(clips, split.train);
+  split.validationSpeakers = speakersOf(clips, split.validation);
+  split.testSpeakers = speakersOf(clips, split.test);
+  return split;
+}
+
+std::vector<int> labelIndices(const std::vector<Clip>& clips, const std::vector<std::string>& labels,
+                              LabelField field) {
+  std::map<std::string, int> index;
+  for (std::size_t i = 0; i < labels.size(); ++i) index.emplace(labels[i], int(i));
+  std::vector<int> out(clips.size(), -1);
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    const std::string& label = field == LabelField::Common ? clips[i].common : clips[i].emotion;
+    const auto it = index.find(label);
+    if (!label.empty() && it != index.end()) out[i] = it->second;
+  }
+  return out;
+}
+
+std::vector<std::string> speakersOfCorpus(const std::vector<Clip>& clips, const std::string& corpus) {
+  std::set<std::string> s;
+  for (const Clip& c : clips)
+    if (c.corpus == corpus) s.insert(c.speaker);
+  return {s.begin(), s.end()};
+}
+
+SplitSpec ravdessPresetSpec(const std::vector<Clip>& clips) {
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::Speakers;
+  spec.testSpeakers = {"ravdess:21", "ravdess:22", "ravdess:23", "ravdess:24"};
+  spec.validationSpeakers = {"ravdess:19", "ravdess:20"};
+  std::set<std::string> present;
+  for (const Clip& c : clips) present.insert(c.speaker);
+  std::vector<std::string> missing;
+  for (const auto* list : {&spec.validationSpeakers, &spec.testSpeakers})
+    for (const std::string& id : *list)
+      if (!present.count(id)) missing.push_back(id);
+  if (!missing.empty())
+    throw Error("RAVDESS preset split needs actors 19-24; missing " + joinIds(missing));
+  return spec;
+}
+
+}  // namespace ser

@@ -1,0 +1,81 @@
+#pragma once
+// Train / validation / test split protocols over a list of clips. Splits are index lists into
+// the caller's clip vector. Speaker-independent protocols (Speakers, KFold) never put one speaker
+// in two splits; the Random protocol does, and says so in its warnings.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/corpus/clip.h"
+
+namespace ser {
+
+enum class SplitProtocol {
+  Speakers,  // test / validation speakers listed explicitly, or chosen (sex-balanced, seeded)
+  Random,    // clips drawn at random, stratified by label: leaks speakers across splits
+  KFold,     // speakers dealt into k sex-balanced folds; fold `fold` is the test split
+};
+std::string toString(SplitProtocol protocol);  // "speakers", "random", "kfold"
+SplitProtocol splitProtocolFromString(const std::string& name);  // throws ParameterError
+
+struct SplitSpec {
+  SplitProtocol protocol = SplitProtocol::Speakers;
+
+  // Speakers: ids exactly as Clip::speaker ("ravdess:11"). An empty list means "choose
+  // automatically": test speakers from all speakers, validation speakers from those left.
+  std::vector<std::string> testSpeakers;
+  std::vector<std::string> validationSpeakers;
+  // Automatic speaker choice: a count > 0 wins over the fraction. Fractions are of all speakers
+  // (test) and of the speakers left after the test choice (validation); a fraction > 0 takes
+  // at least one speaker but never the last one left for training.
+  double testFraction = 0.2;        // [0, 1); also the test share of each label for Random
+  double validationFraction = 0.1;  // [0, 1); also the validation share for Random; 0 = none
+  int testSpeakerCount = 0;         // [0, inf); 0 = use testFraction
+  int validationSpeakerCount = 0;   // [0, inf); 0 = use validationFraction
+  bool balanceSex = true;           // automatic choices and folds keep the sexes in proportion
+
+  // KFold: `folds` in [2, #speakers], `fold` in [0, folds - 1]. Validation is the next fold
+  // when validationFromNextFold (needs folds >= 3), else validationFraction of the training
+  // speakers.
+  int folds = 5;
+  int fold = 0;
+  bool validationFromNextFold = true;
+
+  std::uint64_t seed = 1;  // every random choice derives from it: same seed, same split
+
+  // Checks the ranges that do not depend on the clips (fractions, folds >= 2, fold < folds).
+  void validate() const;
+};
+
+struct Split {
+  std::vector<std::size_t> train, validation, test;  // ascending clip indices; disjoint
+  std::string protocol;                  // toString(spec.protocol)
+  std::vector<std::string> warnings;     // plain-language notes for the user (leakage, exclusions)
+  bool speakerIndependent = true;        // true for Speakers and KFold, false for Random
+  // The speakers of each split, sorted (for Random they overlap).
+  std::vector<std::string> trainSpeakers, validationSpeakers, testSpeakers;
+};
+
+// Builds the split. `labelOf[i]` is clip i's class index, or -1 to leave the clip out (no label
+// under the chosen label set); it must have clips.size() entries. Throws ParameterError for
+// invalid spec values (including folds > #speakers), ser::Error for unknown or repeated speaker
+// ids and for splits that would come out empty (no training or no test clips).
+Split makeSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                const SplitSpec& spec);
+
+// Which clip field holds the label: the common 6-class label or the corpus-native emotion.
+enum class LabelField { Common, Emotion };
+
+// Class index of each clip in `labels` (-1 when its label is empty or not in `labels`).
+std::vector<int> labelIndices(const std::vector<Clip>& clips, const std::vector<std::string>& labels,
+                              LabelField field);
+
+// All speaker ids of one corpus, sorted: the test list of a cross-corpus experiment.
+std::vector<std::string> speakersOfCorpus(const std::vector<Clip>& clips, const std::string& corpus);
+
+// The customary RAVDESS speaker-independent split: test actors 21-24, validation actors 19-20,
+// training the rest. Throws ser::Error when any of those six actors is missing from `clips`.
+SplitSpec ravdessPresetSpec(const std::vector<Clip>& clips);
+
+}  // namespace ser

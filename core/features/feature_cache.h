@@ -1,0 +1,41 @@
+#pragma once
+// On-disk feature cache. An entry holds a clip's log-mel matrix and its utterance feature vector.
+// Key: the audio file's identity (absolute path, size, modification time) and the front-end
+// fingerprint. Entries are written atomically (temp file + rename), so a crash or cancel never
+// leaves a half-written entry; a corrupt entry reads as a miss.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/features/feature_matrix.h"
+#include "core/features/front_end_params.h"
+
+namespace ser {
+
+struct CachedFeatures {
+  FeatureMatrix logMel;           // n_mels x frames
+  std::vector<float> utterance;   // UtteranceFeatures::names() order
+};
+
+class FeatureCache {
+ public:
+  // Creates `dir` if needed. Throws ser::Error if it cannot be created.
+  FeatureCache(const std::string& dir, const FrontEndParams& params);
+  const std::string& dir() const { return dir_; }
+
+  // The entry's file path for an audio file, or empty if the audio file cannot be stat'ed.
+  std::string entryPath(const std::string& audioPath) const;
+  // Thread-safe.
+  std::optional<CachedFeatures> load(const std::string& audioPath) const;
+  void store(const std::string& audioPath, const CachedFeatures& features) const;
+
+ private:
+  std::string dir_;
+  std::string fingerprint_;
+};
+
+// Serialisation used by the cache (exposed for tests).
+std::string serialiseFeatures(const CachedFeatures& f);
+std::optional<CachedFeatures> deserialiseFeatures(const std::string& bytes);
+
+}  // namespace ser

@@ -1,0 +1,28 @@
+#include "core/model/compact_cnn.h"
+
+namespace ser {
+
+namespace nn = torch::nn;
+
+CompactCnnImpl::CompactCnnImpl(int numClasses, double dropoutRate) : numClasses_(numClasses) {
+  nn::Sequential blocks;
+  int in = 1;
+  for (int width : kWidths) {
+    blocks->push_back(nn::Conv2d(nn::Conv2dOptions(in, width, 3).padding(1).bias(false)));
+    blocks->push_back(nn::BatchNorm2d(width));
+    blocks->push_back(nn::ReLU());
+    blocks->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2).ceil_mode(true)));
+    in = width;
+  }
+  features = register_module("features", blocks);
+  dropout = register_module("dropout", nn::Dropout(dropoutRate));
+  fc = register_module("fc", nn::Linear(in, numClasses));
+}
+
+torch::Tensor CompactCnnImpl::forward(torch::Tensor x) {
+  x = features->forward(x);
+  x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+  return fc(dropout(x));
+}
+
+}  // namespace ser

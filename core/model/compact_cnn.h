@@ -1,0 +1,25 @@
+#pragma once
+// A compact CNN for CPU training: 4 blocks of [3x3 conv (no bias) -> BatchNorm -> ReLU ->
+// 2x2 max pool (ceil mode)] with 32-64-128-128 channels, global average pool, dropout, linear.
+// About 0.24M parameters; any input of at least 1x1 works thanks to the ceil-mode pooling.
+#include "core/model/ser_model.h"
+
+namespace ser {
+
+class CompactCnnImpl : public SerModelImpl {
+ public:
+  CompactCnnImpl(int numClasses, double dropout);
+  torch::Tensor forward(torch::Tensor x) override;
+  ModelKind kind() const override { return ModelKind::CompactCnn; }
+  int numClasses() const override { return numClasses_; }
+
+  static constexpr int kWidths[4] = {32, 64, 128, 128};
+
+ private:
+  int numClasses_;
+  torch::nn::Sequential features{nullptr};
+  torch::nn::Dropout dropout{nullptr};
+  torch::nn::Linear fc{nullptr};
+};
+
+}  // namespace ser

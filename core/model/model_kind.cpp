@@ -1,0 +1,28 @@
+#include "core/model/model_kind.h"
+
+#include "core/base/error.h"
+
+namespace ser {
+
+std::string toString(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::ResNet18: return "resnet18";
+    case ModelKind::CompactCnn: return "cnn";
+  }
+  return "cnn";
+}
+
+ModelKind modelKindFromString(const std::string& name) {
+  if (name == "resnet18") return ModelKind::ResNet18;
+  if (name == "cnn") return ModelKind::CompactCnn;
+  throw ParameterError("model", name, "one of resnet18, cnn");
+}
+
+void ModelOptions::validate() const {
+  checkRangeInt("num_classes", numClasses, 2, 1000);
+  checkRange("dropout", dropout, 0.0, 0.9);
+  if (!pretrainedWeights.empty() && kind != ModelKind::ResNet18)
+    throw ParameterError("pretrained_weights", pretrainedWeights, "only with model resnet18");
+}
+
+}  // namespace ser

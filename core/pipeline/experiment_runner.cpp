@@ -1,0 +1,572 @@
+#include "core/pipeline/experiment_runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <iomanip>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/audio/front_end.h"
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/corpus/corpus_summary.h"
+#include "core/features/preprocessor.h"
+#include "core/metrics/metrics_report.h"
+#include "core/metrics/predictions_csv.h"
+#include "core/svm/svm_classifier.h"
+#include "core/train/predictor.h"
+#include "core/train/trainer.h"
+
+namespace ser {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kSvmModelFile = "model.svm";
+
+// Collects log lines for train.log and forwards them to the listener.
+class RunLog {
+ public:
+  RunLog(RunListener* listener, fs::path file) : listener_(listener), file_(std::move(file)) {}
+  void operator()(const std::string& line) {
+    append(line);
+    if (listener_) listener_->onLog(line);
+  }
+  void stage(const std::string& s) {
+    append("== " + s);
+    if (listener_) listener_->onStage(s);
+  }
+  void flush() const { writeFileAtomic(file_, text_); }
+
+ private:
+  void append(const std::string& line) {
+    const std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    std::ostringstream ts;
+    ts << std::put_time(&local, "%Y-%m-%d %H:%M:%S");
+    text_ += ts.str() + "  " + line + "\n";
+  }
+  RunListener* listener_;
+  fs::path file_;
+  std::string text_;
+};
+
+// Forwards the trainer's notes to the run log, and everything to the caller's observer.
+class ObserverTee : public TrainingObserver {
+ public:
+  ObserverTee(TrainingObserver* next, RunLog& log) : next_(next), log_(log) {}
+  void onBatch(int e, int b, int n, double loss) override {
+    if (next_) next_->onBatch(e, b, n, loss);
+  }
+  void onEpoch(const EpochStats& s) override {
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(4) << "epoch " << s.epoch << ": train loss "
+       << s.train_loss << " acc " << s.train_acc << " | val loss " << s.val_loss << " WA "
+       << s.val_acc << " UAR " << s.val_uar << " | lr " << s.lr << " | " << std::setprecision(1)
+       << s.seconds << " s";
+    log_(os.str());
+    if (next_) next_->onEpoch(s);
+  }
+  void onCheckpoint(const std::string& path, int epoch, bool best) override {
+    if (next_) next_->onCheckpoint(path, epoch, best);
+  }
+  // Trainer notes go to train.log and reach the caller through RunListener::onLog.
+  void onLog(const std::string& m) override { log_(m); }
+
+ private:
+  TrainingObserver* next_;
+  RunLog& log_;
+};
+
+bool inList(const std::vector<std::string>& list, const std::string& s) {
+  return list.empty() || std::find(list.begin(), list.end(), s) != list.end();
+}
+
+std::vector<std::size_t> filterByCorpus(const std::vector<std::size_t>& idx,
+                                        const std::vector<Clip>& clips,
+                                        const std::vector<std::string>& corpora) {
+  std::vector<std::size_t> out;
+  for (std::size_t i : idx)
+    if (inList(corpora, clips[i].corpus)) out.push_back(i);
+  return out;
+}
+
+std::vector<Clip> select(const std::vector<Clip>& clips, const std::vector<std::size_t>& idx) {
+  std::vector<Clip> out;
+  out.reserve(idx.size());
+  for (std::size_t i : idx) out.push_back(clips[i]);
+  return out;
+}
+
+// Features of `clips` (through the cache), with failures logged and left out.
+struct Extracted {
+  std::vector<CachedFeatures> features;  // one per clip; empty logMel when it failed
+  std::size_t failed = 0;
+  bool cancelled = false;
+};
+
+Extracted extract(const std::vector<Clip>& clips, const FrontEndParams& params,
+                  const std::string& cacheDir, ProgressReporter* progress,
+                  const CancelFlag* cancel, RunLog& log) {
+  PreprocessOptions po;
+  po.params = params;
+  po.keepInMemory = true;
+  const FeatureCache cache(cacheDir.empty() ? defaultFeatureCacheDir() : cacheDir, params);
+  PreprocessResult r = preprocess(clips, po, &cache, progress, cancel);
+  std::ostringstream os;
+  os << clips.size() << " clips: " << r.computed << " computed, " << r.cached << " from cache ("
+     << cache.dir() << "), " << r.failures.size() << " failed, " << std::fixed
+     << std::setprecision(1) << r.seconds << " s";
+  log(os.str());
+  for (const auto& f : r.failures) log("left out (unreadable): " + f.reason);
+  return Extracted{std::move(r.features), r.failures.size(), r.cancelled};
+}
+
+TrainingSet makeSet(const std::vector<Clip>& clips, const std::vector<std::size_t>& idx,
+                    const std::vector<int>& labelOf, Extracted& ex, std::vector<std::size_t> pos) {
+  TrainingSet set;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    CachedFeatures& f = ex.features[pos[k]];
+    if (f.logMel.empty()) continue;
+    set.features.push_back(f.logMel);
+    set.labels.push_back(labelOf[idx[k]]);
+    set.speakers.push_back(clips[idx[k]].speaker);
+  }
+  return set;
+}
+
+FeatureMatrix utteranceMatrix(const std::vector<const CachedFeatures*>& rows) {
+  if (rows.empty()) return {};
+  FeatureMatrix m(int(rows.size()), int(rows.front()->utterance.size()));
+  for (std::size_t r = 0; r < rows.size(); ++r)
+    std::copy(rows[r]->utterance.begin(), rows[r]->utterance.end(),
+              m.data.begin() + static_cast<std::ptrdiff_t>(r * std::size_t(m.cols)));
+  return m;
+}
+
+std::string curvesCsv(const std::vector<EpochStats>& history) {
+  std::ostringstream os;
+  os << "epoch,train_loss,train_acc,val_loss,val_acc,val_uar,lr,seconds\n";
+  os << std::setprecision(9);
+  for (const auto& s : history)
+    os << s.epoch << ',' << s.train_loss << ',' << s.train_acc << ',' << s.val_loss << ','
+       << s.val_acc << ',' << s.val_uar << ',' << s.lr << ',' << s.seconds << '\n';
+  return os.str();
+}
+
+nlohmann::json splitJson(const Split& split, std::size_t nTrain, std::size_t nVal, std::size_t nTest) {
+  return {{"protocol", split.protocol},
+          {"speaker_independent", split.speakerIndependent},
+          {"warnings", split.warnings},
+          {"train_speakers", split.trainSpeakers},
+          {"validation_speakers", split.validationSpeakers},
+          {"test_speakers", split.testSpeakers},
+          {"train_clips", nTrain},
+          {"validation_clips", nVal},
+          {"test_clips", nTest}};
+}
+
+std::vector<Prediction> makePredictions(const std::vector<Clip>& clips,
+                                        const std::vector<int>& truth,
+                                        const std::vector<std::vector<float>>& probs) {
+  std::vector<Prediction> out;
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    Prediction p;
+    p.path = clips[i].path;
+    p.corpus = clips[i].corpus;
+    p.speaker = clips[i].speaker;
+    p.sex = clips[i].sex;
+    p.truth = truth[i];
+    p.probabilities = probs[i];
+    p.predicted = int(std::max_element(probs[i].begin(), probs[i].end()) - probs[i].begin());
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// Writes metrics.json and predictions.csv; returns the metrics object.
+nlohmann::json writeEvaluation(const fs::path& dir, const std::vector<Prediction>& predictions,
+                               const std::vector<std::string>& labels, nlohmann::json extra) {
+  const MetricsReport report = computeReport(predictions, labels);
+  nlohmann::json metrics = toJson(report);
+  for (auto& [k, v] : extra.items()) metrics[k] = v;
+  writePredictionsCsv(dir / "predictions.csv", predictions, labels);
+  writeFileAtomic(dir / "metrics.json", metrics.dump(2) + "\n");
+  return metrics;
+}
+
+std::string percent(double x) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(1) << 100.0 * x << "%";
+  return os.str();
+}
+
+}  // namespace
+
+RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
+  Experiment e = given;
+  e.training.seed = e.seed;
+  e.split.seed = e.seed;
+  e.svm.seed = e.seed;
+  e.training.model = e.model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
+  e.frontEnd.logMel.stft.sampleRate = e.frontEnd.audio.sampleRate;
+  e.validate();
+  if (options.outDir.empty()) throw Error("no output folder given for the run");
+  const fs::path dir(options.outDir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error("cannot create run folder '" + dir.string() + "': " + ec.message());
+
+  RunLog log(options.listener, dir / "train.log");
+  RunOutcome outcome;
+  outcome.dir = dir.string();
+  try {
+    log.stage("scan");
+    const Corpus corpus = loadCorpora(e.corpora, e.labelPolicy, options.progress, options.cancel);
+    if (isCancelled(options.cancel)) throw Error("cancelled while scanning");
+    const CorpusSummary summary = summarise(corpus);
+    log(std::to_string(summary.clips) + " clips, " + std::to_string(summary.speakerIds.size()) +
+        " speakers, " + std::to_string(corpus.skipped.size()) + " files skipped" +
+        (corpus.synthetic ? " [SYNTHETIC demo data]" : ""));
+    for (const auto& s : corpus.skipped) log("skipped: " + s.path + ": " + s.reason);
+    for (const auto& w : corpus.warnings) log("warning: " + w);
+
+    const std::vector<std::string> labels = labelsFor(corpus.clips, e.labels);
+    if (labels.size() < 2)
+      throw Error("the corpora give fewer than two classes under the '" + toString(e.labels) +
+                  "' label set");
+    const std::vector<int> labelOf = labelIndices(corpus.clips, labels, labelField(e.labels));
+    Split split = makeSplit(corpus.clips, labelOf, e.split);
+    split.train = filterByCorpus(split.train, corpus.clips, e.trainCorpora);
+    split.validation = filterByCorpus(split.validation, corpus.clips, e.trainCorpora);
+    split.test = filterByCorpus(split.test, corpus.clips, e.testCorpora);
+    if (split.train.empty() || split.test.empty())
+      throw Error("the split leaves no training or no test clips (check the speaker lists and "
+                  "train/test corpora)");
+    for (const auto& w : split.warnings) log("split: " + w);
+    log("split " + split.protocol + ": " + std::to_string(split.train.size()) + " train, " +
+        std::to_string(split.validation.size()) + " validation, " +
+        std::to_string(split.test.size()) + " test clips; labels: " +
+        nlohmann::json(labels).dump());
+
+    nlohmann::json config = toJson(e);
+    config["synthetic"] = corpus.synthetic;
+    config["resolved"] = {{"labels", labels},
+                          {"split", splitJson(split, split.train.size(), split.validation.size(),
+                                              split.test.size())},
+                          {"synthetic", corpus.synthetic},
+                          {"skipped_files", corpus.skipped.size()}};
+    writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
+    writeFileAtomic(dir / "experiment.json", toJson(e).dump(2) + "\n");  // for --experiment
+
+    // Features for every clip the run uses, in one pass through the cache.
+    log.stage("preprocess");
+    std::vector<std::size_t> used;
+    used.insert(used.end(), split.train.begin(), split.train.end());
+    used.insert(used.end(), split.validation.begin(), split.validation.end());
+    used.insert(used.end(), split.test.begin(), split.test.end());
+    Extracted ex = extract(select(corpus.clips, used), e.frontEnd, e.cache, options.progress,
+                           options.cancel, log);
+    if (ex.cancelled) {
+      log("cancelled during preprocessing");
+      log.flush();
+      outcome.cancelled = true;
+      return outcome;
+    }
+    std::vector<std::size_t> posTrain, posVal, posTest;
+    for (std::size_t k = 0; k < used.size(); ++k)
+      (k < split.train.size() ? posTrain
+       : k < split.train.size() + split.validation.size() ? posVal
+                                                           : posTest)
+          .push_back(k);
+
+    // Test clips that could be processed.
+    std::vector<Clip> testClips;
+    std::vector<int> testTruth;
+    std::vector<const CachedFeatures*> testFeatures;
+    for (std::size_t k = 0; k < split.test.size(); ++k) {
+      const CachedFeatures& f = ex.features[posTest[k]];
+      if (f.logMel.empty()) continue;
+      testClips.push_back(corpus.clips[split.test[k]]);
+      testTruth.push_back(labelOf[split.test[k]]);
+      testFeatures.push_back(&f);
+    }
+
+    nlohmann::json extra = {{"model", toString(e.model)},
+                            {"split", config["resolved"]["split"]},
+                            {"seed", e.seed},
+                            {"synthetic", corpus.synthetic},
+                            {"experiment", e.name}};
+    std::vector<std::vector<float>> probs;
+    log.stage("train");
+    if (e.model == ExperimentModel::Svm) {
+      std::vector<const CachedFeatures*> tr, va;
+      std::vector<int> trY, vaY;
+      for (std::size_t k = 0; k < split.train.size(); ++k)
+        if (!ex.features[posTrain[k]].logMel.empty()) {
+          tr.push_back(&ex.features[posTrain[k]]);
+          trY.push_back(labelOf[split.train[k]]);
+        }
+      for (std::size_t k = 0; k < split.validation.size(); ++k)
+        if (!ex.features[posVal[k]].logMel.empty()) {
+          va.push_back(&ex.features[posVal[k]]);
+          vaY.push_back(labelOf[split.validation[k]]);
+        }
+      const auto start = std::chrono::steady_clock::now();
+      SvmClassifier svm;
+      const SvmFitReport fit = svm.fit(utteranceMatrix(tr), trY, utteranceMatrix(va), vaY,
+                                       int(labels.size()), e.svm, nullptr, options.cancel);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (fit.cancelled) {
+        log("cancelled during SVM fitting");
+        log.flush();
+        outcome.cancelled = true;
+        return outcome;
+      }
+      std::ostringstream os;
+      os << "SVM: C = " << fit.c << ", gamma = " << fit.gamma << ", validation UAR "
+         << percent(fit.validationUar) << ", " << fit.supportVectors << " support vectors";
+      log(os.str());
+      svm.save(dir / kSvmModelFile);
+      outcome.checkpoint = (dir / kSvmModelFile).string();
+      probs = svm.predictProbabilities(utteranceMatrix(testFeatures));
+      extra["device"] = "cpu (libsvm)";
+      extra["train_seconds"] = seconds;
+      extra["train_samples_per_second"] = seconds > 0 ? double(tr.size()) / seconds : 0.0;
+      extra["svm"] = {{"c", fit.c}, {"gamma", fit.gamma}, {"validation_uar", fit.validationUar}};
+    } else {
+      const TrainingSet train = makeSet(corpus.clips, split.train, labelOf, ex, posTrain);
+      const TrainingSet val = makeSet(corpus.clips, split.validation, labelOf, ex, posVal);
+      if (val.size() == 0)
+        throw Error("the split has no validation clips: networks select their best epoch on "
+                    "validation speakers");
+      Trainer trainer(e.training);
+      ObserverTee tee(options.observer, log);
+      trainer.setObserver(&tee);
+      trainer.setCancelFlag(options.cancel);
+      const nlohmann::json meta = {{"experiment", toJson(e)},
+                                   {"labels", labels},
+                                   {"front_end", toJson(e.frontEnd)}};
+      const TrainResult result = trainer.train(train, val, int(labels.size()), dir, meta, options.resume);
+      writeFileAtomic(dir / "curves.csv", curvesCsv(result.history));
+      outcome.checkpoint = result.best_checkpoint.string();
+      log("stopped: " + toString(result.stop) + " after " + std::to_string(result.epochs_completed) +
+          " epochs; best epoch " + std::to_string(result.best_epoch) + " (validation UAR " +
+          percent(result.best_val_uar) + ")");
+      if (result.stop == StopReason::Cancelled) {
+        log("cancelled: the best checkpoint so far is kept; resume with --resume");
+        log.flush();
+        outcome.cancelled = true;
+        return outcome;
+      }
+      log.stage("evaluate");
+      const TrainedModel trained = loadTrainedModel(result.best_checkpoint, e.training.device,
+                                                    e.training.threads);
+      std::vector<FeatureMatrix> feats;
+      std::vector<std::string> speakers;
+      for (std::size_t i = 0; i < testFeatures.size(); ++i) {
+        feats.push_back(testFeatures[i]->logMel);
+        speakers.push_back(testClips[i].speaker);
+      }
+      probs = predictProbabilities(trained, feats, speakers, e.training.eval_batch_size);
+      extra["device"] = result.device;
+      extra["train_seconds"] = result.train_seconds;
+      extra["train_samples_per_second"] = result.train_samples_per_second;
+      extra["best_epoch"] = result.best_epoch;
+      extra["epochs"] = result.epochs_completed;
+      extra["parameters"] = result.parameters;
+      extra["stop"] = toString(result.stop);
+    }
+    const auto predictions = makePredictions(testClips, testTruth, probs);
+    outcome.metrics = writeEvaluation(dir, predictions, labels, extra);
+    log("test: WA " + percent(outcome.metrics["wa"].get<double>()) + ", UAR " +
+        percent(outcome.metrics["uar"].get<double>()) + " on " + std::to_string(predictions.size()) +
+        " clips");
+    if (!split.speakerIndependent)
+      log("WARNING: random split: the same speakers are in training and test; these figures are "
+          "optimistic");
+    log.flush();
+    return outcome;
+  } catch (const Error& err) {
+    log(std::string("error: ") + err.what());
+    log.flush();
+    throw;
+  }
+}
+
+namespace {
+
+// What evaluation and prediction need from a trained model of either family.
+struct LoadedModel {
+  std::vector<std::string> labels;
+  FrontEndParams frontEnd;
+  bool svm = false;
+  SvmClassifier svmModel;
+  std::unique_ptr<TrainedModel> network;
+  nlohmann::json experiment;
+};
+
+LoadedModel loadModel(const std::string& path) {
+  LoadedModel m;
+  if (fs::path(path).extension() == ".svm") {
+    m.svm = true;
+    m.svmModel = SvmClassifier::load(path);
+    const fs::path config = fs::path(path).parent_path() / "config.json";
+    nlohmann::json c;
+    try {
+      c = nlohmann::json::parse(readFile(config));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error("'" + config.string() + "': not valid JSON (" + e.what() + ")");
+    }
+    if (!c.contains("resolved") || !c["resolved"].contains("labels"))
+      throw Error("'" + config.string() + "': no resolved label list (not a serwb run folder?)");
+    m.labels = c["resolved"]["labels"].get<std::vector<std::string>>();
+    m.frontEnd = frontEndParamsFromJson(c.at("front_end"));
+    c.erase("resolved");
+    m.experiment = c;
+  } else {
+    m.network = std::make_unique<TrainedModel>(loadTrainedModel(path));
+    const nlohmann::json& meta = m.network->meta;
+    if (!meta.contains("experiment") || !meta["experiment"].contains("labels"))
+      throw Error("'" + path + "': checkpoint has no label list (not written by serwb train?)");
+    m.labels = meta["experiment"]["labels"].get<std::vector<std::string>>();
+    m.frontEnd = frontEndParamsFromJson(meta["experiment"].at("front_end"));
+    m.experiment = meta["experiment"].value("experiment", nlohmann::json::object());
+  }
+  return m;
+}
+
+std::vector<std::vector<float>> predictWith(const LoadedModel& m,
+                                            const std::vector<const CachedFeatures*>& feats,
+                                            const std::vector<std::string>& speakers) {
+  if (m.svm) return m.svmModel.predictProbabilities(utteranceMatrix(feats));
+  std::vector<FeatureMatrix> x;
+  for (const auto* f : feats) x.push_back(f->logMel);
+  return predictProbabilities(*m.network, x, speakers);
+}
+
+}  // namespace
+
+RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
+  if (options.outDir.empty()) throw Error("no output folder given for the evaluation");
+  const fs::path dir(options.outDir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error("cannot create folder '" + dir.string() + "': " + ec.message());
+  RunLog log(options.listener, dir / "evaluate.log");
+  RunOutcome outcome;
+  outcome.dir = dir.string();
+  outcome.checkpoint = options.checkpoint;
+
+  const LoadedModel model = loadModel(options.checkpoint);
+  const LabelSetKind kind =
+      labelSetKindFromString(model.experiment.value("labels", std::string("native")));
+  const CommonLabelPolicy policy =
+      commonLabelPolicyFromString(model.experiment.value("label_policy", std::string("drop")));
+  log.stage("scan");
+  const Corpus corpus = loadCorpora(options.corpora, policy, options.progress, options.cancel);
+  for (const auto& s : corpus.skipped) log("skipped: " + s.path + ": " + s.reason);
+  const std::vector<int> labelOf = labelIndices(corpus.clips, model.labels, labelField(kind));
+  std::vector<Clip> clips;
+  std::vector<int> truth;
+  std::size_t outside = 0;
+  for (std::size_t i = 0; i < corpus.clips.size(); ++i) {
+    if (!inList(options.speakers, corpus.clips[i].speaker)) continue;
+    if (labelOf[i] < 0) {
+      ++outside;
+      continue;
+    }
+    clips.push_back(corpus.clips[i]);
+    truth.push_back(labelOf[i]);
+  }
+  if (!options.speakers.empty()) {
+    std::set<std::string> found;
+    for (const auto& c : clips) found.insert(c.speaker);
+    for (const auto& s : options.speakers)
+      if (!found.count(s)) log("warning: speaker '" + s + "' has no clips with a model label");
+  }
+  log(std::to_string(clips.size()) + " clips to evaluate; " + std::to_string(outside) +
+      " left out (label not in the model's set " + nlohmann::json(model.labels).dump() + ")");
+  if (clips.empty()) throw Error("no clips to evaluate with the model's labels");
+
+  log.stage("preprocess");
+  Extracted ex = extract(clips, model.frontEnd, options.cache, options.progress, options.cancel, log);
+  if (ex.cancelled) {
+    outcome.cancelled = true;
+    log.flush();
+    return outcome;
+  }
+  std::vector<Clip> okClips;
+  std::vector<int> okTruth;
+  std::vector<const CachedFeatures*> feats;
+  std::vector<std::string> speakers;
+  for (std::size_t i = 0; i < clips.size(); ++i) {
+    if (ex.features[i].logMel.empty()) continue;
+    okClips.push_back(clips[i]);
+    okTruth.push_back(truth[i]);
+    feats.push_back(&ex.features[i]);
+    speakers.push_back(clips[i].speaker);
+  }
+  log.stage("evaluate");
+  const auto probs = predictWith(model, feats, speakers);
+  const auto predictions = makePredictions(okClips, okTruth, probs);
+  nlohmann::json corpora = nlohmann::json::array();
+  for (const auto& c : options.corpora) corpora.push_back(toJson(c));
+  const nlohmann::json config = {{"evaluate", {{"checkpoint", options.checkpoint},
+                                               {"corpora", corpora},
+                                               {"speakers", options.speakers}}},
+                                 {"experiment", model.experiment},
+                                 {"labels", model.labels},
+                                 {"synthetic", corpus.synthetic}};
+  writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
+  nlohmann::json extra = {{"model", model.experiment.value("model", std::string("?"))},
+                          {"checkpoint", options.checkpoint},
+                          {"synthetic", corpus.synthetic},
+                          {"left_out_labels", outside},
+                          {"failed_clips", ex.failed},
+                          {"device", model.svm ? "cpu (libsvm)" : model.network->device.description}};
+  outcome.metrics = writeEvaluation(dir, predictions, model.labels, extra);
+  log("test: WA " + percent(outcome.metrics["wa"].get<double>()) + ", UAR " +
+      percent(outcome.metrics["uar"].get<double>()) + " on " + std::to_string(predictions.size()) +
+      " clips");
+  log.flush();
+  return outcome;
+}
+
+std::vector<ClipPrediction> predictFiles(const std::string& checkpoint,
+                                         const std::vector<std::string>& files,
+                                         std::vector<std::string>* labels) {
+  const LoadedModel model = loadModel(checkpoint);
+  if (labels) *labels = model.labels;
+  const LogMel logMel(model.frontEnd.logMel);
+  UtteranceFeatureParams up;
+  up.logMel = model.frontEnd.logMel;
+  up.nMfcc = model.frontEnd.nMfcc;
+  const UtteranceFeatures utterance(up);
+  AudioFrontEnd frontEnd(model.frontEnd.audio);
+  std::vector<ClipPrediction> out;
+  for (const std::string& file : files) {
+    ClipPrediction p;
+    p.path = file;
+    try {
+      const std::vector<float> samples = frontEnd.load(file);
+      CachedFeatures f{logMel.compute(samples), utterance.compute(samples)};
+      // Under per-speaker normalisation an unseen speaker gets the training set's statistics.
+      p.probabilities = predictWith(model, {&f}, {file}).front();
+      p.label = model.labels[std::size_t(
+          std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin())];
+    } catch (const std::exception& e) {
+      p.error = e.what();
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace ser

@@ -1,0 +1,196 @@
+#include "core/runs/run_folder.h"
+
+#include <cmath>
+#include <cstdlib>
+
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/runs/csv_table.h"
+
+namespace ser {
+namespace {
+
+namespace fs = std::filesystem;
+
+nlohmann::json readJson(const fs::path& file) {
+  if (!fs::exists(file)) throw Error("Missing run file: " + file.string());
+  const std::string text = readFile(file);
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error("Corrupt run file: " + file.string() + ": " + e.what());
+  }
+}
+
+double toNumber(const std::string& text, const fs::path& file, std::size_t row,
+                const std::string& column) {
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  const double v = std::strtod(begin, &end);
+  if (text.empty() || end == begin || *end != '\0')
+    throw Error("Corrupt run file: " + file.string() + ": row " + std::to_string(row + 2) +
+                ", column '" + column + "': '" + text + "' is not a number");
+  return v;
+}
+
+void validateMetrics(const nlohmann::json& m, const fs::path& file, std::vector<std::string>& labels) {
+  auto corrupt = [&](const std::string& why) {
+    return Error("Corrupt run file: " + file.string() + ": " + why);
+  };
+  if (!m.is_object()) throw corrupt("not a JSON object");
+  if (!m.contains("labels") || !m["labels"].is_array() || m["labels"].empty())
+    throw corrupt("'labels' must be a non-empty array");
+  for (const auto& l : m["labels"]) {
+    if (!l.is_string()) throw corrupt("'labels' must hold strings");
+    labels.push_back(l.get<std::string>());
+  }
+  for (const char* key : {"wa", "uar"})
+    if (m.contains(key) && !m[key].is_number()) throw corrupt(std::string("'") + key + "' is not a number");
+  if (m.contains("confusion")) {
+    const auto& c = m["confusion"];
+    if (!c.is_array() || c.size() != labels.size())
+      throw corrupt("'confusion' must have one row per label (" + std::to_string(labels.size()) + ")");
+    for (const auto& row : c) {
+      if (!row.is_array() || row.size() != labels.size())
+        throw corrupt("'confusion' must be " + std::to_string(labels.size()) + " x " +
+                      std::to_string(labels.size()));
+      for (const auto& v : row)
+        if (!v.is_number() || v.get<double>() < 0) throw corrupt("'confusion' holds a non-count");
+    }
+  }
+}
+
+std::vector<PredictionRow> readPredictions(const fs::path& file, const std::vector<std::string>& labels) {
+  if (!fs::exists(file)) throw Error("Missing run file: " + file.string());
+  CsvTable t;
+  try {
+    t = parseCsv(readFile(file), file.string());
+  } catch (const Error& e) {
+    throw Error(std::string("Corrupt run file: ") + e.what());
+  }
+  auto need = [&](const std::string& name) {
+    const int c = t.column(name);
+    if (c < 0) throw Error("Corrupt run file: " + file.string() + ": no '" + name + "' column");
+    return c;
+  };
+  const int cPath = need("path"), cTrue = need("true"), cPred = need("predicted");
+  const int cCorpus = t.column("corpus"), cSpeaker = t.column("speaker"), cSex = t.column("sex");
+  std::vector<int> cProb;
+  for (const auto& l : labels) cProb.push_back(t.column("p_" + l));
+
+  std::vector<PredictionRow> out;
+  out.reserve(t.rows.size());
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& f = t.rows[r];
+    PredictionRow p;
+    p.path = f[cPath];
+    p.trueLabel = f[cTrue];
+    p.predicted = f[cPred];
+    if (cCorpus >= 0) p.corpus = f[cCorpus];
+    if (cSpeaker >= 0) p.speaker = f[cSpeaker];
+    if (cSex >= 0) p.sex = f[cSex];
+    p.probabilities.reserve(labels.size());
+    for (std::size_t k = 0; k < labels.size(); ++k)
+      p.probabilities.push_back(cProb[k] < 0 ? std::nan("")
+                                             : toNumber(f[cProb[k]], file, r, "p_" + labels[k]));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<CurvePoint> readCurves(const fs::path& file) {
+  std::vector<CurvePoint> out;
+  if (!fs::exists(file)) return out;
+  CsvTable t;
+  try {
+    t = parseCsv(readFile(file), file.string());
+  } catch (const Error& e) {
+    throw Error(std::string("Corrupt run file: ") + e.what());
+  }
+  const int cEpoch = t.column("epoch");
+  if (cEpoch < 0) throw Error("Corrupt run file: " + file.string() + ": no 'epoch' column");
+  struct Col { const char* name; double CurvePoint::*field; };
+  const Col cols[] = {{"train_loss", &CurvePoint::trainLoss}, {"train_acc", &CurvePoint::trainAcc},
+                      {"val_loss", &CurvePoint::valLoss},     {"val_acc", &CurvePoint::valAcc},
+                      {"val_uar", &CurvePoint::valUar},       {"lr", &CurvePoint::lr},
+                      {"seconds", &CurvePoint::seconds}};
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    CurvePoint p;
+    p.epoch = static_cast<int>(toNumber(t.rows[r][cEpoch], file, r, "epoch"));
+    for (const auto& c : cols) {
+      const int i = t.column(c.name);
+      p.*(c.field) = i < 0 || t.rows[r][i].empty() ? std::nan("") : toNumber(t.rows[r][i], file, r, c.name);
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string RunFolder::name() const {
+  fs::path p = path;
+  if (!p.empty() && p.filename().empty()) p = p.parent_path();
+  return p.filename().string();
+}
+
+bool RunFolder::synthetic() const {
+  auto flagged = [](const nlohmann::json& j) {
+    return j.is_object() && j.contains("synthetic") && j["synthetic"].is_boolean() &&
+           j["synthetic"].get<bool>();
+  };
+  if (flagged(config) || flagged(metrics)) return true;
+  if (config.is_object() && config.contains("corpora") && config["corpora"].is_array())
+    for (const auto& c : config["corpora"])
+      if (flagged(c)) return true;
+  return false;
+}
+
+bool RunFolder::speakerIndependent() const {
+  if (!metrics.contains("split") || !metrics["split"].is_object()) return false;
+  const auto& s = metrics["split"];
+  return s.contains("speaker_independent") && s["speaker_independent"].is_boolean() &&
+         s["speaker_independent"].get<bool>();
+}
+
+std::vector<std::vector<double>> RunFolder::confusion() const {
+  std::vector<std::vector<double>> out(labels.size(), std::vector<double>(labels.size(), 0.0));
+  if (!metrics.contains("confusion")) {
+    for (const auto& p : predictions) {
+      std::size_t t = labels.size(), q = labels.size();
+      for (std::size_t k = 0; k < labels.size(); ++k) {
+        if (labels[k] == p.trueLabel) t = k;
+        if (labels[k] == p.predicted) q = k;
+      }
+      if (t < labels.size() && q < labels.size()) out[t][q] += 1.0;
+    }
+    return out;
+  }
+  const auto& c = metrics["confusion"];
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    for (std::size_t j = 0; j < labels.size(); ++j) out[i][j] = c[i][j].get<double>();
+  return out;
+}
+
+double RunFolder::confidence(const PredictionRow& row) const {
+  for (std::size_t k = 0; k < labels.size() && k < row.probabilities.size(); ++k)
+    if (labels[k] == row.predicted) return std::isnan(row.probabilities[k]) ? 0.0 : row.probabilities[k];
+  return 0.0;
+}
+
+bool isRunFolder(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "metrics.json"); }
+
+RunFolder loadRunFolder(const std::string& dir) {
+  RunFolder run;
+  run.path = dir;
+  if (!fs::is_directory(run.path)) throw Error("Run folder not found: " + dir);
+  run.config = readJson(run.path / "config.json");
+  const fs::path metricsFile = run.path / "metrics.json";
+  run.metrics = readJson(metricsFile);
+  validateMetrics(run.metrics, metricsFile, run.labels);
+  run.predictions = readPredictions(run.path / "predictions.csv", run.labels);
+  run.curves = readCurves(run.path / "curves.csv");
+  return run;
+}
+
+}  // namespace ser

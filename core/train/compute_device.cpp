@@ -1,0 +1,29 @@
+#include "core/train/compute_device.h"
+
+#include <thread>
+
+#include "core/base/error.h"
+
+namespace ser {
+
+ComputeDevice selectComputeDevice(DeviceChoice choice, int threads) {
+  ComputeDevice result;
+  const bool cuda = torch::cuda::is_available();
+  if (choice == DeviceChoice::Cuda && !cuda)
+    throw Error("device 'cuda' was requested but no CUDA device is available to libtorch");
+  if (choice != DeviceChoice::Cpu && cuda) {
+    result.device = torch::Device(torch::kCUDA, 0);
+    const auto count = torch::cuda::device_count();
+    result.description = "cuda:0 (" + std::to_string(count) + (count == 1 ? " device)" : " devices)");
+    result.threads = torch::get_num_threads();
+    return result;
+  }
+  int n = threads > 0 ? threads : int(std::thread::hardware_concurrency());
+  if (n < 1) n = 1;
+  torch::set_num_threads(n);
+  result.threads = n;
+  result.description = "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
+  return result;
+}
+
+}  // namespace ser

@@ -1,0 +1,75 @@
+#pragma once
+// The training loop: mini-batch training on an in-memory set, model selection on validation UAR,
+// early stopping, learning-rate schedule, augmentation of the training split, checkpoints after
+// every epoch, cooperative cancellation and resumption.
+//
+// Threading: train() runs on the caller's thread (the caller puts it on a worker); the trainer
+// starts no threads of its own apart from libtorch's intra-op pool. Observer calls come from
+// that thread.
+//
+// Reproducibility: torch::manual_seed and a std::mt19937 are re-seeded from (seed, epoch) at the
+// start of every epoch, so a resumed run repeats exactly the epochs an uninterrupted one would.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/base/progress.h"
+#include "core/train/trainer_options.h"
+#include "core/train/training_observer.h"
+#include "core/train/training_set.h"
+
+namespace ser {
+
+enum class StopReason { Completed, EarlyStopped, Cancelled };
+std::string toString(StopReason reason);  // "completed", "early_stopped", "cancelled"
+
+struct TrainResult {
+  StopReason stop = StopReason::Completed;
+  int epochs_completed = 0;                 // finished epochs, counting earlier sessions of a resumed run
+  int best_epoch = 0;                       // 1-based; its weights are in best_checkpoint
+  double best_val_uar = 0.0;
+  double best_val_acc = 0.0;                // WA at the best epoch
+  std::filesystem::path best_checkpoint;    // <dir>/best.ckpt
+  std::filesystem::path last_checkpoint;    // <dir>/last.ckpt (with optimiser state, for resuming)
+  std::vector<EpochStats> history;          // every finished epoch, earlier sessions included
+  double train_seconds = 0.0;               // wall time of this call
+  double train_samples_per_second = 0.0;    // training clips per second of optimisation steps (this call)
+  std::string device;                       // "cpu (2 threads)", "cuda:0 (1 device)"
+  long long parameters = 0;                 // trainable parameter count
+};
+
+class Trainer {
+ public:
+  static constexpr const char* kBestCheckpoint = "best.ckpt";
+  static constexpr const char* kLastCheckpoint = "last.ckpt";
+
+  explicit Trainer(TrainerOptions options);  // validates; throws ParameterError
+  const TrainerOptions& options() const { return options_; }
+
+  // Not owned; may be null. Set before train().
+  void setObserver(TrainingObserver* observer) { observer_ = observer; }
+  void setCancelFlag(const CancelFlag* cancel) { cancel_ = cancel; }
+
+  // Trains on `train`, selects on `validation` (both non-empty, clips of one shape, labels in
+  // [0, numClasses)). Checkpoints go to `checkpointDir` (created). `meta` is stored verbatim as
+  // "experiment" in every checkpoint (labels, front-end parameters, ...).
+  // resume: continue from <checkpointDir>/last.ckpt (which must exist and match the model kind,
+  // class count, input shape and normalisation); the options given here apply from then on.
+  // Cancellation is polled between batches: the unfinished epoch is discarded, both checkpoints
+  // stay as they were after the last finished epoch, and the result says Cancelled.
+  // A non-finite loss stops the run with ser::Error (the checkpoints written so far remain).
+  // Other failures throw ser::Error with context.
+  TrainResult train(const TrainingSet& train, const TrainingSet& validation, int numClasses,
+                    const std::filesystem::path& checkpointDir, const nlohmann::json& meta = {},
+                    bool resume = false);
+
+ private:
+  void log(const std::string& message) const;
+  TrainerOptions options_;
+  TrainingObserver* observer_ = nullptr;
+  const CancelFlag* cancel_ = nullptr;
+};
+
+}  // namespace ser

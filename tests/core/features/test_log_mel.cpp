@@ -1,0 +1,86 @@
+#include <QtTest>
+#include <cmath>
+
+#include "core/base/error.h"
+#include "core/features/log_mel.h"
+#include "reference_data.h"
+
+using namespace ser;
+
+class LogMelTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  // Agreement with log(melscale_fbanks^T @ |torch.stft|^2 + offset).
+  void matchesTorch_data() {
+    QTest::addColumn<QString>("caseName");
+    for (const std::string& c : test::referenceCases())
+      QTest::newRow(c.c_str()) << QString::fromStdString(c);
+  }
+  void matchesTorch() {
+    QFETCH(QString, caseName);
+    const nlohmann::json ref = test::loadReference("case_" + caseName.toStdString() + ".json");
+    const LogMel logMel(test::referenceLogMelParams(ref.at("params")));
+    const FeatureMatrix ours =
+        logMel.compute(test::referenceSignal(ref.at("signal").get<std::string>()));
+    const FeatureMatrix expected = test::referenceMatrix(ref.at("log_mel"));
+    QCOMPARE(ours.rows, expected.rows);
+    QCOMPARE(ours.cols, expected.cols);
+    // Compared as amplitudes sqrt(mel power + offset): float32 FFT round-off is absolute, about
+    // 1e-7 of the frame's largest amplitude, so bands that hold only leakage from a strong tone
+    // differ by more, relatively, than the tone's own band. Tolerance: 3e-5 relative plus 3e-6
+    // of the frame's largest band amplitude.
+    auto amplitude = [](float logValue) { return std::exp(0.5 * double(logValue)); };
+    double worst = 0.0;
+    for (int t = 0; t < ours.cols; ++t) {
+      double frameMax = 0.0;
+      for (int m = 0; m < ours.rows; ++m)
+        frameMax = std::max(frameMax, amplitude(expected.at(m, t)));
+      for (int m = 0; m < ours.rows; ++m) {
+        const double a = amplitude(ours.at(m, t)), b = amplitude(expected.at(m, t));
+        worst = std::max(worst, std::abs(a - b) / (3e-5 * b + 3e-6 * frameMax));
+      }
+    }
+    QVERIFY2(worst <= 1.0, qPrintable(QString("error %1 x tolerance").arg(worst)));
+  }
+
+  void defaultsShape() {
+    const LogMel logMel{LogMelParams{}};
+    const FeatureMatrix m = logMel.compute(std::vector<float>(48000, 0.01f));
+    QCOMPARE(m.rows, 64);
+    QCOMPARE(m.cols, 301);
+  }
+
+  void zeroInput() {
+    const LogMel logMel{LogMelParams{}};
+    const FeatureMatrix m = logMel.compute(std::vector<float>(16000, 0.0f));
+    const float expected = std::log(1e-6f);
+    for (float v : m.data) QCOMPARE(v, expected);
+  }
+
+  void logOfMelPower() {
+    LogMelParams p;
+    p.logOffset = 1e-3;
+    const LogMel logMel(p);
+    const std::vector<float> x = test::referenceSignal("chirp");
+    const FeatureMatrix mel = logMel.melPower(x);
+    const FeatureMatrix log = logMel.compute(x);
+    QCOMPARE(mel.rows, log.rows);
+    QCOMPARE(mel.cols, log.cols);
+    for (std::size_t i = 0; i < mel.data.size(); ++i)
+      QCOMPARE(log.data[i], std::log(mel.data[i] + 1e-3f));
+  }
+
+  void fromPowerRejectsWrongBins() {
+    const LogMel logMel{LogMelParams{}};
+    QVERIFY_THROWS_EXCEPTION(ser::Error, logMel.fromPower(FeatureMatrix(129, 10)));
+  }
+
+  void tooShortInput() {
+    const LogMel logMel{LogMelParams{}};
+    QVERIFY_THROWS_EXCEPTION(ser::Error, logMel.compute(std::vector<float>(100, 0.1f)));
+  }
+};
+
+QTEST_GUILESS_MAIN(LogMelTest)
+#include "test_log_mel.moc"

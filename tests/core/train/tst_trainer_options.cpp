@@ -1,0 +1,78 @@
+// TrainerOptions: defaults validate, each bad value names its parameter, JSON round trip.
+#include <QtTest>
+
+#include "core/base/error.h"
+#include "core/train/trainer_options.h"
+
+using namespace ser;
+
+class TestTrainerOptions : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void defaultsAreValid() {
+    TrainerOptions o;
+    o.validate();
+    QVERIFY(o.model == ModelKind::CompactCnn);
+    QVERIFY(o.normalisation == Normalisation::PerUtterance);
+  }
+
+  void invalid_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("parameter");
+    QTest::newRow("learning_rate 0") << R"({"learning_rate": 0})" << "learning_rate";
+    QTest::newRow("learning_rate 100") << R"({"learning_rate": 100})" << "learning_rate";
+    QTest::newRow("epochs 0") << R"({"epochs": 0})" << "epochs";
+    QTest::newRow("batch_size 0") << R"({"batch_size": 0})" << "batch_size";
+    QTest::newRow("momentum 1") << R"({"momentum": 1.0})" << "momentum";
+    QTest::newRow("patience -1") << R"({"patience": -1})" << "patience";
+    QTest::newRow("mixup_alpha -1") << R"({"mixup_alpha": -1})" << "mixup_alpha";
+    QTest::newRow("time mask count") << R"({"spec_augment": {"time_masks": 11}})" << "spec_augment.time_masks";
+    QTest::newRow("unknown optimizer") << R"({"optimizer": "rmsprop"})" << "optimizer";
+    QTest::newRow("unknown scheduler") << R"({"scheduler": "step"})" << "scheduler";
+    QTest::newRow("unknown normalisation") << R"({"normalisation": "global"})" << "normalisation";
+    QTest::newRow("unknown device") << R"({"device": "tpu"})" << "device";
+    QTest::newRow("unknown model") << R"({"model": "vgg"})" << "model";
+    QTest::newRow("unknown key") << R"({"learning_rat": 0.1})" << "learning_rat";
+    QTest::newRow("wrong type") << R"({"epochs": "many"})" << "epochs";
+    QTest::newRow("pretrained on cnn") << R"({"pretrained_weights": "w.pt"})" << "pretrained_weights";
+  }
+  void invalid() {
+    QFETCH(QString, json);
+    QFETCH(QString, parameter);
+    try {
+      trainerOptionsFromJson(nlohmann::json::parse(json.toStdString()));
+      QFAIL("no exception");
+    } catch (const ParameterError& e) {
+      QCOMPARE(QString::fromStdString(e.parameter()), parameter);
+    }
+  }
+
+  void jsonRoundTrip() {
+    TrainerOptions o;
+    o.model = ModelKind::ResNet18;
+    o.optimizer = OptimizerKind::Sgd;
+    o.scheduler = SchedulerKind::Plateau;
+    o.normalisation = Normalisation::PerSpeaker;
+    o.device = DeviceChoice::Cpu;
+    o.learning_rate = 0.05;
+    o.spec_augment.freq_mask_width = 3;
+    o.mixup_alpha = 0.4;
+    o.seed = 7;
+    o.class_weights = false;
+    const nlohmann::json j = toJson(o);
+    QCOMPARE(QString::fromStdString(j.at("optimizer").get<std::string>()), QString("sgd"));
+    QCOMPARE(QString::fromStdString(j.at("normalisation").get<std::string>()), QString("per_speaker"));
+    const TrainerOptions back = trainerOptionsFromJson(j);
+    QCOMPARE(toJson(back).dump(), j.dump());
+  }
+
+  void missingKeysKeepDefaults() {
+    const TrainerOptions o = trainerOptionsFromJson(nlohmann::json::parse(R"({"epochs": 3})"));
+    QCOMPARE(o.epochs, 3);
+    QCOMPARE(o.batch_size, TrainerOptions().batch_size);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestTrainerOptions)
+#include "tst_trainer_options.moc"

@@ -1,0 +1,176 @@
+#include "ui/main_window/main_window.h"
+
+#include <algorithm>
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QLabel>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMetaMethod>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include "ui/dataset/corpus_loader.h"
+#include "ui/dataset/dataset_browser.h"
+#include "ui/dataset/dataset_wizard.h"
+
+#ifndef SERWB_VERSION
+#define SERWB_VERSION "unknown"
+#endif
+
+namespace ser {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), tabs_(new QTabWidget(this)), browser_(new DatasetBrowser(this)),
+      datasetLabel_(new QLabel(this)) {
+  setWindowTitle(tr("SER Workbench"));
+  tabs_->setDocumentMode(true);
+  setCentralWidget(tabs_);
+  setPanel(Panel::Dataset, browser_, tr("Dataset"));
+  createMenus();
+  statusBar()->addPermanentWidget(datasetLabel_);
+  datasetLabel_->setText(tr("No dataset"));
+  connect(browser_, &DatasetBrowser::statusMessage, this, &MainWindow::showStatus);
+
+  resize(1280, 860);
+  restoreGeometry(QSettings().value(QStringLiteral("mainWindow/geometry")).toByteArray());
+  showStatus(tr("Ready"));
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus() {
+  QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* newDataset = file->addAction(tr("&New dataset..."), this, &MainWindow::newDataset);
+  newDataset->setShortcut(QKeySequence::New);
+  QAction* openRun = file->addAction(tr("&Open run folder..."), this, &MainWindow::openRunFolder);
+  openRun->setShortcut(QKeySequence::Open);
+  file->addAction(tr("Make &demo corpus..."), this, &MainWindow::makeDemoCorpus);
+  file->addSeparator();
+  QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+  quit->setShortcut(QKeySequence::Quit);
+  quit->setMenuRole(QAction::QuitRole);
+
+  QMenu* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About SER Workbench"), this, &MainWindow::about)->setMenuRole(QAction::AboutRole);
+}
+
+void MainWindow::setPanel(Panel slot, QWidget* widget, const QString& title) {
+  const auto i = std::size_t(slot);
+  if (slots_[i]) {
+    tabs_->removeTab(tabs_->indexOf(slots_[i]));
+    if (slots_[i] != widget) slots_[i]->deleteLater();
+  }
+  slots_[i] = widget;
+  if (!widget) return;
+  int index = 0;  // after every filled slot that comes before this one
+  for (std::size_t k = 0; k < i; ++k)
+    if (slots_[k]) ++index;
+  tabs_->insertTab(index, widget, title);
+}
+
+QWidget* MainWindow::panel(Panel slot) const { return slots_[std::size_t(slot)]; }
+
+void MainWindow::showPanel(Panel slot) {
+  if (QWidget* w = panel(slot)) tabs_->setCurrentWidget(w);
+}
+
+int MainWindow::addPanel(QWidget* widget, const QString& title) { return tabs_->addTab(widget, title); }
+
+QDockWidget* MainWindow::addDockPanel(QWidget* widget, const QString& title, Qt::DockWidgetArea area) {
+  auto* dock = new QDockWidget(title, this);
+  dock->setObjectName(title);
+  dock->setWidget(widget);
+  addDockWidget(area, dock);
+  return dock;
+}
+
+void MainWindow::setDataset(const DatasetSelection& selection, std::shared_ptr<const Corpus> corpus) {
+  selection_ = selection;
+  corpus_ = std::move(corpus);
+  browser_->setCorpus(corpus_);
+  if (corpus_) {
+    datasetLabel_->setText(tr("Dataset: %1 clips%2")
+                               .arg(QLocale().toString(qulonglong(corpus_->clips.size())))
+                               .arg(corpus_->synthetic ? tr(" \u00b7 SYNTHETIC demo data") : QString()));
+  } else {
+    datasetLabel_->setText(tr("No dataset"));
+  }
+  showPanel(Panel::Dataset);
+  emit datasetChanged();
+}
+
+void MainWindow::openCorpora(const std::vector<CorpusSpec>& specs) {
+  if (specs.empty()) return;
+  loadCorporaInBackground(this, specs, CommonLabelPolicy::Drop, [this, specs](std::shared_ptr<const Corpus> corpus) {
+    DatasetSelection selection;
+    selection.corpora = specs;
+    std::vector<std::string> speakers;
+    for (const Clip& c : corpus->clips) speakers.push_back(c.speaker);
+    std::sort(speakers.begin(), speakers.end());
+    speakers.erase(std::unique(speakers.begin(), speakers.end()), speakers.end());
+    proposeHeldOutSpeakers(speakers, selection.split.testSpeakers, selection.split.validationSpeakers);
+    setDataset(selection, std::move(corpus));
+    showStatus(tr("Loaded %1 clips").arg(QLocale().toString(qulonglong(corpus_->clips.size()))));
+  });
+}
+
+void MainWindow::openDemoCorpus(const QString& dir) {
+  if (demoCorpusExists(dir)) {
+    openCorpora(demoCorpusSpecs(dir));
+    return;
+  }
+  makeDemoCorpusInBackground(this, dir, [this, dir] {
+    showStatus(tr("Demo corpus written to %1").arg(dir));
+    openCorpora(demoCorpusSpecs(dir));
+  });
+}
+
+void MainWindow::newDataset() {
+  DatasetWizard wizard(this);
+  if (wizard.exec() != QDialog::Accepted) return;
+  setDataset(wizard.selection(), wizard.corpus());
+  showStatus(tr("Dataset ready: %1 corpora, split %2")
+                 .arg(wizard.selection().corpora.size())
+                 .arg(QString::fromStdString(toString(wizard.selection().split.protocol))));
+}
+
+void MainWindow::openRunFolder() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("Open run folder"));
+  if (dir.isEmpty()) return;
+  if (!isSignalConnected(QMetaMethod::fromSignal(&MainWindow::runFolderRequested))) {
+    showStatus(tr("No results panel is installed to show run folders."));
+    return;
+  }
+  emit runFolderRequested(dir);
+}
+
+void MainWindow::makeDemoCorpus() {
+  const QString dir = QFileDialog::getExistingDirectory(
+      this, tr("Folder for the synthetic demo corpus (demo-acted and demo-crowd are created inside)"));
+  if (!dir.isEmpty()) openDemoCorpus(dir);
+}
+
+void MainWindow::about() {
+  QMessageBox::about(
+      this, tr("About SER Workbench"),
+      tr("<h3>SER Workbench %1</h3>"
+         "<p>A research workbench for speech emotion recognition: corpora, features, training "
+         "and evaluation.</p>"
+         "<p>Compute device: reported by the training engine.<br>Qt %2</p>")
+          .arg(QStringLiteral(SERWB_VERSION), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::showStatus(const QString& message) { statusBar()->showMessage(message, 8000); }
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  QSettings().setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+  event->accept();
+}
+
+}  // namespace ser

@@ -1,0 +1,75 @@
+#pragma once
+// The application shell: menus, status bar and a tab per panel. Panels are self-contained widgets
+// owned by their own folders; they plug in through setPanel() (named slots, fixed tab order),
+// addPanel() (extra tabs) or addDockPanel(). The window itself only routes.
+#include <array>
+#include <memory>
+#include <vector>
+#include <QMainWindow>
+#include <QPointer>
+
+#include "ui/dataset/dataset_selection.h"
+
+class QLabel;
+class QTabWidget;
+
+namespace ser {
+
+class DatasetBrowser;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  // Tab slots, in tab order. Dataset is filled by the window; the others by their panels' owners.
+  enum class Panel { Dataset, Training, Results, Misclassified };
+
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Puts `widget` (ownership passes to the window) in its slot's tab, replacing an earlier one.
+  void setPanel(Panel slot, QWidget* widget, const QString& title);
+  QWidget* panel(Panel slot) const;
+  void showPanel(Panel slot);
+  // An extra tab after the slots; returns its index.
+  int addPanel(QWidget* widget, const QString& title);
+  QDockWidget* addDockPanel(QWidget* widget, const QString& title,
+                            Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+
+  DatasetBrowser* datasetBrowser() const { return browser_; }
+
+  // The current dataset: what the wizard (or the command line) chose, and the scanned clips.
+  const DatasetSelection& datasetSelection() const { return selection_; }
+  std::shared_ptr<const Corpus> corpus() const { return corpus_; }
+  void setDataset(const DatasetSelection& selection, std::shared_ptr<const Corpus> corpus);
+
+  // Scans `specs` in the background and makes them the current dataset (default split).
+  void openCorpora(const std::vector<CorpusSpec>& specs);
+  // Writes the demo corpus into `dir` unless it is already there, then opens it.
+  void openDemoCorpus(const QString& dir);
+
+ public slots:
+  void newDataset();
+  void openRunFolder();
+  void makeDemoCorpus();
+  void about();
+
+ signals:
+  void datasetChanged();                        // datasetSelection() and corpus() changed
+  void runFolderRequested(const QString& dir);  // File > Open run folder; the results panels listen
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void createMenus();
+  void showStatus(const QString& message);
+
+  QTabWidget* tabs_;
+  DatasetBrowser* browser_;
+  QLabel* datasetLabel_;
+  std::array<QPointer<QWidget>, 4> slots_;
+  DatasetSelection selection_;
+  std::shared_ptr<const Corpus> corpus_;
+};
+
+}  // namespace ser

@@ -1,0 +1,62 @@
+#pragma once
+// The test clips the model got wrong, most confident mistakes first: path, speaker, sex, true and
+// predicted class, confidence (probability of the predicted class) and the top probabilities.
+// Filter combos narrow by true and predicted class; filterTo() sets both (wire it to
+// ResultsPanel::cellClicked). Selecting a row emits clipSelected(path) for playback and a
+// spectrogram, which the main window provides. N / P (and Down / Up) step through the rows.
+#include <QWidget>
+#include <vector>
+
+#include "core/runs/run_folder.h"
+
+class QComboBox;
+class QLabel;
+class QTableWidget;
+
+namespace ser {
+
+class MisclassifiedPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit MisclassifiedPanel(QWidget* parent = nullptr);
+
+  // Copies what it needs from `run`.
+  void setRun(const RunFolder& run);
+  void clear();
+
+  QTableWidget* table() const { return table_; }
+  int visibleCount() const;              // rows currently listed
+  int misclassifiedCount() const { return static_cast<int>(rows_.size()); }
+  QString trueFilter() const;            // "" = any
+  QString predictedFilter() const;       // "" = any
+  QString selectedPath() const;          // "" when nothing is selected
+
+ public slots:
+  // Shows only clips with this true and predicted class; "" for either means any. A diagonal cell
+  // (true == predicted) has no misclassified clips: the list is then empty and says so.
+  void filterTo(const QString& trueLabel, const QString& predictedLabel);
+  void selectNext();
+  void selectPrevious();
+
+ signals:
+  void clipSelected(const QString& path);
+
+ private:
+  void rebuild();
+  int selectedRow() const;  // -1 when none
+  void onSelectionChanged();
+
+  QComboBox* trueCombo_;
+  QComboBox* predictedCombo_;
+  QLabel* count_;
+  QTableWidget* table_;
+  std::vector<std::string> labels_;
+  std::vector<PredictionRow> rows_;  // misclassified only, most confident first
+  std::vector<double> confidence_;   // parallel to rows_
+  int testCount_ = 0;
+};
+
+// "angry 0.60 · happy 0.31 · neutral 0.06": the k most probable classes of a prediction.
+QString topProbabilitiesText(const std::vector<std::string>& labels, const PredictionRow& row, int k = 3);
+
+}  // namespace ser

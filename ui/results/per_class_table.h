@@ -1,0 +1,16 @@
+#pragma once
+// Per-class metrics in the run's label order: precision, recall, F1, support, and recall by sex.
+#include <QTableWidget>
+
+namespace ser {
+
+struct RunFolder;
+
+class PerClassTable : public QTableWidget {
+  Q_OBJECT
+ public:
+  explicit PerClassTable(QWidget* parent = nullptr);
+  void setRun(const RunFolder& run);
+};
+
+}  // namespace ser

@@ -1,0 +1,53 @@
+#pragma once
+// Everything about one finished run: the summary header (with the speaker-leakage banner), then
+// tabs for the confusion matrix with per-class metrics, the bias-by-sex charts, per-speaker
+// accuracy and the training curves. Clicking a confusion cell emits cellClicked(true, predicted):
+// connect it to MisclassifiedPanel::filterTo.
+#include <QWidget>
+
+class QCheckBox;
+class QTabWidget;
+
+namespace ser {
+
+struct RunFolder;
+class BiasChartView;
+class ConfusionMatrixView;
+class PerClassTable;
+class RunSummaryHeader;
+class SpeakerAccuracyChart;
+class TrainingCurvesView;
+
+class ResultsPanel : public QWidget {
+  Q_OBJECT
+ public:
+  explicit ResultsPanel(QWidget* parent = nullptr);
+
+  // Shows a run; the panel keeps no reference to `run`.
+  void setRun(const RunFolder& run);
+  void clear();
+
+  RunSummaryHeader* header() const { return header_; }
+  ConfusionMatrixView* confusionView() const { return confusion_; }
+  QCheckBox* normalizeToggle() const { return normalize_; }
+  PerClassTable* perClassTable() const { return perClass_; }
+  BiasChartView* biasView() const { return bias_; }
+  SpeakerAccuracyChart* speakerChart() const { return speakers_; }
+  TrainingCurvesView* curvesView() const { return curves_; }
+  QTabWidget* tabs() const { return tabs_; }
+
+ signals:
+  void cellClicked(const QString& trueLabel, const QString& predictedLabel);
+
+ private:
+  RunSummaryHeader* header_;
+  QTabWidget* tabs_;
+  ConfusionMatrixView* confusion_;
+  QCheckBox* normalize_;
+  PerClassTable* perClass_;
+  BiasChartView* bias_;
+  SpeakerAccuracyChart* speakers_;
+  TrainingCurvesView* curves_;
+};
+
+}  // namespace ser
