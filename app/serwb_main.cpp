@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/cli/command.h"
+#include "core/about/about.h"
 #include "core/base/error.h"
 
 namespace {
@@ -15,7 +16,8 @@ extern "C" void onInterrupt(int) {
 
 int main(int argc, char** argv) {
   CLI::App app{"SER Workbench: speech emotion recognition research from the command line", "serwb"};
-  app.set_version_flag("--version", std::string("serwb ") + SERWB_VERSION);
+  app.set_version_flag("--version", [] { return ser::versionText("serwb"); },
+                       "Print the version, the libtorch version and the compute device, and exit");
   app.require_subcommand(1);
   auto commands = ser::cli::registerCommands(app);
   try {

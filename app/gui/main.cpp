@@ -1,9 +1,10 @@
-// serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV]
+// serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 
 #include "ui/main_window/main_window.h"
+#include "ui/main_window/workbench.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -26,10 +27,14 @@ int main(int argc, char** argv) {
                                   QStringLiteral("DIR"));
   const QCommandLineOption manifest(QStringLiteral("manifest"), QStringLiteral("Open a manifest CSV."),
                                     QStringLiteral("CSV"));
-  parser.addOptions({demo, ravdess, cremad, manifest});
+  const QCommandLineOption run(QStringLiteral("run"),
+                               QStringLiteral("Open a run folder (serwb train) or a study folder (serwb reproduce)."),
+                               QStringLiteral("DIR"));
+  parser.addOptions({demo, ravdess, cremad, manifest, run});
   parser.process(app);
 
   ser::MainWindow window;
+  auto* workbench = new ser::Workbench(&window);
   window.show();
 
   if (parser.isSet(demo)) {
@@ -49,5 +54,6 @@ int main(int argc, char** argv) {
     add(manifest, ser::CorpusReader::Manifest);
     window.openCorpora(specs);
   }
+  if (parser.isSet(run)) workbench->openFolder(parser.value(run));
   return app.exec();
 }

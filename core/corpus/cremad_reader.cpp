@@ -12,9 +12,9 @@
 #include <map>
 #include <set>
 
+#include "core/base/csv.h"
 #include "core/base/error.h"
 #include "core/corpus/corpus_reader.h"
-#include "core/corpus/csv.h"
 #include "core/corpus/scan_common.h"
 
 namespace fs = std::filesystem;
@@ -27,9 +27,9 @@ const char* kDemographicsFile = "VideoDemographics.csv";
 
 // ActorID -> sex. Throws ser::Error naming the file when it lacks the ActorID or Sex column.
 std::map<std::string, Sex> readDemographics(const std::string& path) {
-  const CsvTable table = readCsvFile(path);
-  const int idCol = table.column("ActorID");
-  const int sexCol = table.column("Sex");
+  const CsvTable table = readCsvFile(path, CsvShape::Ragged);
+  const int idCol = table.columnIgnoringCase("ActorID");
+  const int sexCol = table.columnIgnoringCase("Sex");
   if (idCol < 0 || sexCol < 0)
     throw Error("'" + path + "': demographics file needs columns ActorID and Sex");
   std::map<std::string, Sex> sexOf;

@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <map>
 
+#include "core/base/csv.h"
 #include "core/base/error.h"
 #include "core/corpus/corpus_reader.h"
-#include "core/corpus/csv.h"
 #include "core/corpus/scan_common.h"
 
 namespace fs = std::filesystem;
@@ -60,11 +60,11 @@ Corpus scanManifest(const std::string& csvPath, const ManifestOptions& options,
                            : !markerName.empty() ? markerName
                                                  : csv.stem().string();
 
-  const CsvTable table = readCsvFile(csv.string());
-  const int pathCol = table.column("path");
-  const int emotionCol = table.column("emotion");
-  const int speakerCol = table.column("speaker");
-  const int sexCol = table.column("sex");
+  const CsvTable table = readCsvFile(csv, CsvShape::Ragged);
+  const int pathCol = table.columnIgnoringCase("path");
+  const int emotionCol = table.columnIgnoringCase("emotion");
+  const int speakerCol = table.columnIgnoringCase("speaker");
+  const int sexCol = table.columnIgnoringCase("sex");
   std::string missing;
   for (const auto& [col, label] : {std::pair{pathCol, "path"}, std::pair{emotionCol, "emotion"},
                                    std::pair{speakerCol, "speaker"}})
@@ -72,10 +72,12 @@ Corpus scanManifest(const std::string& csvPath, const ManifestOptions& options,
   if (!missing.empty())
     throw Error("manifest '" + csvPath + "' lacks required column(s): " + missing +
                 " (needs path, emotion, speaker; optional sex)");
-  for (std::size_t i = 0; i < table.header.size(); ++i)
-    for (std::size_t j = i + 1; j < table.header.size(); ++j)
-      if (lower(table.header[i]) == lower(table.header[j]))
-        throw Error("manifest '" + csvPath + "': column '" + table.header[i] + "' appears twice");
+  std::vector<std::string> header;  // trimmed column names
+  for (const std::string& h : table.header) header.push_back(trimmed(h));
+  for (std::size_t i = 0; i < header.size(); ++i)
+    for (std::size_t j = i + 1; j < header.size(); ++j)
+      if (lower(header[i]) == lower(header[j]))
+        throw Error("manifest '" + csvPath + "': column '" + header[i] + "' appears twice");
 
   std::vector<corpus_detail::PendingClip> pending;
   pending.reserve(table.rows.size());
@@ -121,7 +123,7 @@ Corpus scanManifest(const std::string& csvPath, const ManifestOptions& options,
     for (std::size_t c = 0; c < table.header.size(); ++c) {
       const int col = static_cast<int>(c);
       if (col == pathCol || col == emotionCol || col == speakerCol || col == sexCol) continue;
-      clip.fields[table.header[c]] = CsvTable::value(row, col);
+      clip.fields[header[c]] = CsvTable::value(row, col);
     }
     pending.push_back({std::move(clip), prefix});
   }

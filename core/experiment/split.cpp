@@ -177,7 +177,7 @@ void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& label
   std::vector<std::string> test = explicitTest;
   if (test.empty()) {
     const int n = wantedCount(spec.testSpeakerCount, spec.testFraction, pool.eligible.size());
-    checkCount("testSpeakerCount", n, pool.eligible.size() - 1);
+    checkCount("test_speaker_count", n, pool.eligible.size() - 1);
     test = chooseSpeakers(pool.eligible, n, spec.balanceSex, pool.sex, rng);
   }
   std::vector<std::string> val = explicitVal;
@@ -187,7 +187,7 @@ void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& label
       if (!std::binary_search(test.begin(), test.end(), s)) rest.push_back(s);
     if (!rest.empty()) {
       const int n = wantedCount(spec.validationSpeakerCount, spec.validationFraction, rest.size());
-      checkCount("validationSpeakerCount", n, rest.size() - 1);
+      checkCount("validation_speaker_count", n, rest.size() - 1);
       val = chooseSpeakers(rest, n, spec.balanceSex, pool.sex, rng);
     }
   }
@@ -233,7 +233,7 @@ void kfoldSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
   }
   if (!spec.validationFromNextFold && !rest.empty()) {
     const int count = wantedCount(spec.validationSpeakerCount, spec.validationFraction, rest.size());
-    checkCount("validationSpeakerCount", count, rest.size() - 1);
+    checkCount("validation_speaker_count", count, rest.size() - 1);
     for (const std::string& s : chooseSpeakers(rest, count, spec.balanceSex, pool.sex, rng))
       val.insert(s);
   }
@@ -298,14 +298,14 @@ SplitProtocol splitProtocolFromString(const std::string& name) {
 
 void SplitSpec::validate() const {
   if (!(testFraction >= 0.0 && testFraction < 1.0))
-    throw ParameterError("testFraction", fmt(testFraction), "[0, 1)");
+    throw ParameterError("test_fraction", fmt(testFraction), "[0, 1)");
   if (!(validationFraction >= 0.0 && validationFraction < 1.0))
-    throw ParameterError("validationFraction", fmt(validationFraction), "[0, 1)");
+    throw ParameterError("validation_fraction", fmt(validationFraction), "[0, 1)");
   if (protocol == SplitProtocol::Random && !(testFraction + validationFraction < 1.0))
-    throw ParameterError("testFraction + validationFraction",
+    throw ParameterError("test_fraction + validation_fraction",
                          fmt(testFraction + validationFraction), "[0, 1)");
-  checkRangeInt("testSpeakerCount", testSpeakerCount, 0, std::numeric_limits<int>::max());
-  checkRangeInt("validationSpeakerCount", validationSpeakerCount, 0,
+  checkRangeInt("test_speaker_count", testSpeakerCount, 0, std::numeric_limits<int>::max());
+  checkRangeInt("validation_speaker_count", validationSpeakerCount, 0,
                 std::numeric_limits<int>::max());
   if (protocol == SplitProtocol::KFold) {
     checkRangeInt("folds", folds, validationFromNextFold ? 3 : 2, std::numeric_limits<int>::max());

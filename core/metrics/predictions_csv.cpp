@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "core/base/atomic_file.h"
+#include "core/base/csv.h"
 #include "core/base/error.h"
 
 namespace ser {
@@ -17,85 +18,10 @@ const std::vector<std::string>& fixedColumns() {
   return cols;
 }
 
-void appendField(std::string& out, const std::string& field) {
-  const bool quote = field.find_first_of(",\"\r\n") != std::string::npos ||
-                     (!field.empty() && (field.front() == ' ' || field.back() == ' '));
-  if (!quote) {
-    out += field;
-    return;
-  }
-  out += '"';
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
-
 std::string formatFloat(float v) {
   char buf[64];
   const auto res = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, res.ptr);
-}
-
-// Splits RFC 4180 text into records of fields. Records are numbered from 1 for messages.
-std::vector<std::vector<std::string>> parseCsv(const std::string& text, const std::string& name) {
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> row;
-  std::string field;
-  bool inQuotes = false, fieldStarted = false;
-  std::size_t line = 1;
-  std::size_t i = 0;
-  if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) i = 3;  // UTF-8 byte-order mark
-  auto endRecord = [&] {
-    row.push_back(std::move(field));
-    field.clear();
-    fieldStarted = false;
-    if (!(row.size() == 1 && row[0].empty())) rows.push_back(std::move(row));
-    row.clear();
-  };
-  for (; i < text.size(); ++i) {
-    const char c = text[i];
-    if (inQuotes) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          inQuotes = false;
-          if (i + 1 < text.size() && text[i + 1] != ',' && text[i + 1] != '\n' &&
-              text[i + 1] != '\r')
-            throw Error("'" + name + "' line " + std::to_string(line) +
-                        ": text after a closing quote");
-        }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"' && !fieldStarted) {
-      inQuotes = true;
-      fieldStarted = true;
-    } else if (c == '"') {
-      throw Error("'" + name + "' line " + std::to_string(line) + ": stray quote in a field");
-    } else if (c == ',') {
-      row.push_back(std::move(field));
-      field.clear();
-      fieldStarted = false;
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      continue;
-    } else if (c == '\n') {
-      endRecord();
-      ++line;
-    } else {
-      field += c;
-      fieldStarted = true;
-    }
-  }
-  if (inQuotes) throw Error("'" + name + "': unterminated quoted field at the end of the file");
-  if (fieldStarted || !row.empty()) endRecord();
-  return rows;
 }
 
 }  // namespace
@@ -103,21 +29,9 @@ std::vector<std::vector<std::string>> parseCsv(const std::string& text, const st
 void writePredictionsCsv(const std::filesystem::path& path, const std::vector<Prediction>& predictions,
                          const std::vector<std::string>& labels) {
   const int k = int(labels.size());
-  std::string out;
-  bool first = true;
-  auto sep = [&] {
-    if (!first) out += ',';
-    first = false;
-  };
-  for (const std::string& col : fixedColumns()) {
-    sep();
-    appendField(out, col);
-  }
-  for (const std::string& label : labels) {
-    sep();
-    appendField(out, "p_" + label);
-  }
-  out += '\n';
+  std::vector<std::string> header = fixedColumns();
+  for (const std::string& label : labels) header.push_back("p_" + label);
+  std::string out = csvLine(header);
   for (const Prediction& p : predictions) {
     if (p.truth < 0 || p.truth >= k || p.predicted < 0 || p.predicted >= k)
       throw Error("predictions.csv: clip '" + p.path + "' has a class index outside the " +
@@ -126,31 +40,19 @@ void writePredictionsCsv(const std::filesystem::path& path, const std::vector<Pr
       throw Error("predictions.csv: clip '" + p.path + "' has " +
                   std::to_string(p.probabilities.size()) + " probabilities for " +
                   std::to_string(k) + " labels");
-    first = true;
-    for (const std::string* f : {&p.path, &p.corpus, &p.speaker}) {
-      sep();
-      appendField(out, *f);
-    }
-    sep();
-    out += toString(p.sex);
-    sep();
-    appendField(out, labels[std::size_t(p.truth)]);
-    sep();
-    appendField(out, labels[std::size_t(p.predicted)]);
-    for (std::size_t c = 0; c < labels.size(); ++c) {
-      sep();
-      if (!p.probabilities.empty()) out += formatFloat(p.probabilities[c]);
-    }
-    out += '\n';
+    std::vector<std::string> row = {p.path, p.corpus, p.speaker, toString(p.sex),
+                                    labels[std::size_t(p.truth)], labels[std::size_t(p.predicted)]};
+    for (std::size_t c = 0; c < labels.size(); ++c)
+      row.push_back(p.probabilities.empty() ? std::string() : formatFloat(p.probabilities[c]));
+    out += csvLine(row);
   }
   writeFileAtomic(path, out);
 }
 
 PredictionTable readPredictionsCsv(const std::filesystem::path& path) {
   const std::string name = path.string();
-  const std::vector<std::vector<std::string>> rows = parseCsv(readFile(path), name);
-  if (rows.empty()) throw Error("'" + name + "': empty file, expected a predictions.csv header");
-  const std::vector<std::string>& header = rows[0];
+  const CsvTable csv = readCsvFile(path);
+  const std::vector<std::string>& header = csv.header;
 
   std::map<std::string, std::size_t> column;
   PredictionTable table;
@@ -169,12 +71,8 @@ PredictionTable readPredictionsCsv(const std::filesystem::path& path) {
   std::map<std::string, int> labelIndex;
   for (std::size_t c = 0; c < table.labels.size(); ++c) labelIndex[table.labels[c]] = int(c);
 
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    const std::vector<std::string>& row = rows[r];
-    const std::string where = "'" + name + "' record " + std::to_string(r + 1);
-    if (row.size() != header.size())
-      throw Error(where + ": " + std::to_string(row.size()) + " fields, header has " +
-                  std::to_string(header.size()));
+  for (const CsvRecord& row : csv.rows) {
+    const std::string where = "'" + name + "' line " + std::to_string(row.line);
     Prediction p;
     p.path = row[column["path"]];
     p.corpus = row[column["corpus"]];

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iomanip>
+#include <cmath>
 #include <map>
 #include <set>
 #include <sstream>
@@ -140,12 +141,29 @@ TrainingSet makeSet(const std::vector<Clip>& clips, const std::vector<std::size_
   return set;
 }
 
-FeatureMatrix utteranceMatrix(const std::vector<const CachedFeatures*>& rows) {
+// Utterance features, one row per clip. With per-speaker normalisation each speaker's rows are
+// standardised by that speaker's own mean and deviation (no labels used), as the networks'
+// log-mel features are: what is left is how a clip differs from its speaker's usual voice.
+FeatureMatrix utteranceMatrix(const std::vector<const CachedFeatures*>& rows,
+                              const std::vector<std::string>& speakers, Normalisation mode) {
   if (rows.empty()) return {};
   FeatureMatrix m(int(rows.size()), int(rows.front()->utterance.size()));
   for (std::size_t r = 0; r < rows.size(); ++r)
     std::copy(rows[r]->utterance.begin(), rows[r]->utterance.end(),
               m.data.begin() + static_cast<std::ptrdiff_t>(r * std::size_t(m.cols)));
+  if (mode != Normalisation::PerSpeaker) return m;
+  std::map<std::string, std::vector<std::size_t>> bySpeaker;
+  for (std::size_t r = 0; r < rows.size(); ++r) bySpeaker[speakers[r]].push_back(r);
+  for (const auto& [speaker, members] : bySpeaker) {
+    for (int c = 0; c < m.cols; ++c) {
+      double sum = 0, sq = 0;
+      for (std::size_t r : members) sum += m.at(int(r), c);
+      const double mean = sum / double(members.size());
+      for (std::size_t r : members) sq += (m.at(int(r), c) - mean) * (m.at(int(r), c) - mean);
+      const double sd = std::max(std::sqrt(sq / double(members.size())), 1e-6);
+      for (std::size_t r : members) m.at(int(r), c) = float((m.at(int(r), c) - mean) / sd);
+    }
+  }
   return m;
 }
 
@@ -171,9 +189,13 @@ nlohmann::json splitJson(const Split& split, std::size_t nTrain, std::size_t nVa
           {"test_clips", nTest}};
 }
 
+// `decided`: the model's own decisions where they are not the most probable class (the SVM
+// decides by one-vs-one votes; its probabilities come from a separate Platt calibration);
+// empty = argmax of the probabilities.
 std::vector<Prediction> makePredictions(const std::vector<Clip>& clips,
                                         const std::vector<int>& truth,
-                                        const std::vector<std::vector<float>>& probs) {
+                                        const std::vector<std::vector<float>>& probs,
+                                        const std::vector<int>& decided = {}) {
   std::vector<Prediction> out;
   for (std::size_t i = 0; i < clips.size(); ++i) {
     Prediction p;
@@ -183,7 +205,9 @@ std::vector<Prediction> makePredictions(const std::vector<Clip>& clips,
     p.sex = clips[i].sex;
     p.truth = truth[i];
     p.probabilities = probs[i];
-    p.predicted = int(std::max_element(probs[i].begin(), probs[i].end()) - probs[i].begin());
+    p.predicted = decided.empty()
+                      ? int(std::max_element(probs[i].begin(), probs[i].end()) - probs[i].begin())
+                      : decided[i];
     out.push_back(std::move(p));
   }
   return out;
@@ -303,23 +327,30 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
                             {"synthetic", corpus.synthetic},
                             {"experiment", e.name}};
     std::vector<std::vector<float>> probs;
+    std::vector<int> decided;  // SVM votes (see makePredictions)
     log.stage("train");
     if (e.model == ExperimentModel::Svm) {
       std::vector<const CachedFeatures*> tr, va;
       std::vector<int> trY, vaY;
+      std::vector<std::string> trS, vaS, teS;
       for (std::size_t k = 0; k < split.train.size(); ++k)
         if (!ex.features[posTrain[k]].logMel.empty()) {
           tr.push_back(&ex.features[posTrain[k]]);
           trY.push_back(labelOf[split.train[k]]);
+          trS.push_back(corpus.clips[split.train[k]].speaker);
         }
       for (std::size_t k = 0; k < split.validation.size(); ++k)
         if (!ex.features[posVal[k]].logMel.empty()) {
           va.push_back(&ex.features[posVal[k]]);
           vaY.push_back(labelOf[split.validation[k]]);
+          vaS.push_back(corpus.clips[split.validation[k]].speaker);
         }
+      for (const Clip& c : testClips) teS.push_back(c.speaker);
+      const Normalisation norm = e.training.normalisation;
       const auto start = std::chrono::steady_clock::now();
       SvmClassifier svm;
-      const SvmFitReport fit = svm.fit(utteranceMatrix(tr), trY, utteranceMatrix(va), vaY,
+      const SvmFitReport fit = svm.fit(utteranceMatrix(tr, trS, norm), trY,
+                                       utteranceMatrix(va, vaS, norm), vaY,
                                        int(labels.size()), e.svm, nullptr, options.cancel);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -335,7 +366,12 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       log(os.str());
       svm.save(dir / kSvmModelFile);
       outcome.checkpoint = (dir / kSvmModelFile).string();
-      probs = svm.predictProbabilities(utteranceMatrix(testFeatures));
+      const FeatureMatrix testX = utteranceMatrix(testFeatures, teS, norm);
+      probs = svm.predictProbabilities(testX);
+      for (int r = 0; r < testX.rows; ++r)
+        decided.push_back(svm.predict(std::vector<float>(
+            testX.data.begin() + std::ptrdiff_t(r) * testX.cols,
+            testX.data.begin() + std::ptrdiff_t(r + 1) * testX.cols)));
       extra["device"] = "cpu (libsvm)";
       extra["train_seconds"] = seconds;
       extra["train_samples_per_second"] = seconds > 0 ? double(tr.size()) / seconds : 0.0;
@@ -383,7 +419,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       extra["parameters"] = result.parameters;
       extra["stop"] = toString(result.stop);
     }
-    const auto predictions = makePredictions(testClips, testTruth, probs);
+    const auto predictions = makePredictions(testClips, testTruth, probs, decided);
     outcome.metrics = writeEvaluation(dir, predictions, labels, extra);
     log("test: WA " + percent(outcome.metrics["wa"].get<double>()) + ", UAR " +
         percent(outcome.metrics["uar"].get<double>()) + " on " + std::to_string(predictions.size()) +
@@ -445,7 +481,14 @@ LoadedModel loadModel(const std::string& path) {
 std::vector<std::vector<float>> predictWith(const LoadedModel& m,
                                             const std::vector<const CachedFeatures*>& feats,
                                             const std::vector<std::string>& speakers) {
-  if (m.svm) return m.svmModel.predictProbabilities(utteranceMatrix(feats));
+  if (m.svm) {
+    const Normalisation norm =
+        m.experiment.contains("training")
+            ? normalisationFromString(
+                  m.experiment["training"].value("normalisation", std::string("per_speaker")))
+            : Normalisation::PerSpeaker;
+    return m.svmModel.predictProbabilities(utteranceMatrix(feats, speakers, norm));
+  }
   std::vector<FeatureMatrix> x;
   for (const auto* f : feats) x.push_back(f->logMel);
   return predictProbabilities(*m.network, x, speakers);
@@ -557,7 +600,7 @@ std::vector<ClipPrediction> predictFiles(const std::string& checkpoint,
     try {
       const std::vector<float> samples = frontEnd.load(file);
       CachedFeatures f{logMel.compute(samples), utterance.compute(samples)};
-      // Under per-speaker normalisation an unseen speaker gets the training set's statistics.
+      // Each file stands for its own speaker: per-speaker normalisation uses the file's statistics.
       p.probabilities = predictWith(model, {&f}, {file}).front();
       p.label = model.labels[std::size_t(
           std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin())];

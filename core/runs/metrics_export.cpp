@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "core/runs/csv_table.h"
+#include "core/base/csv.h"
 
 namespace ser {
 namespace {

@@ -4,8 +4,8 @@
 #include <cstdlib>
 
 #include "core/base/atomic_file.h"
+#include "core/base/csv.h"
 #include "core/base/error.h"
-#include "core/runs/csv_table.h"
 
 namespace ser {
 namespace {
@@ -22,15 +22,26 @@ nlohmann::json readJson(const fs::path& file) {
   }
 }
 
+// `row` is the record's 1-based line (the header is row 1).
 double toNumber(const std::string& text, const fs::path& file, std::size_t row,
                 const std::string& column) {
   const char* begin = text.c_str();
   char* end = nullptr;
   const double v = std::strtod(begin, &end);
   if (text.empty() || end == begin || *end != '\0')
-    throw Error("Corrupt run file: " + file.string() + ": row " + std::to_string(row + 2) +
+    throw Error("Corrupt run file: " + file.string() + ": row " + std::to_string(row) +
                 ", column '" + column + "': '" + text + "' is not a number");
   return v;
+}
+
+// The CSV file as a rectangular table; parse errors become "Corrupt run file: <path>: ...".
+CsvTable readRunCsv(const fs::path& file) {
+  const std::string text = readFile(file);
+  try {
+    return parseCsv(text, file.string());
+  } catch (const Error& e) {
+    throw Error(std::string("Corrupt run file: ") + e.what());
+  }
 }
 
 void validateMetrics(const nlohmann::json& m, const fs::path& file, std::vector<std::string>& labels) {
@@ -62,12 +73,7 @@ void validateMetrics(const nlohmann::json& m, const fs::path& file, std::vector<
 
 std::vector<PredictionRow> readPredictions(const fs::path& file, const std::vector<std::string>& labels) {
   if (!fs::exists(file)) throw Error("Missing run file: " + file.string());
-  CsvTable t;
-  try {
-    t = parseCsv(readFile(file), file.string());
-  } catch (const Error& e) {
-    throw Error(std::string("Corrupt run file: ") + e.what());
-  }
+  const CsvTable t = readRunCsv(file);
   auto need = [&](const std::string& name) {
     const int c = t.column(name);
     if (c < 0) throw Error("Corrupt run file: " + file.string() + ": no '" + name + "' column");
@@ -80,8 +86,7 @@ std::vector<PredictionRow> readPredictions(const fs::path& file, const std::vect
 
   std::vector<PredictionRow> out;
   out.reserve(t.rows.size());
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    const auto& f = t.rows[r];
+  for (const CsvRecord& f : t.rows) {
     PredictionRow p;
     p.path = f[cPath];
     p.trueLabel = f[cTrue];
@@ -92,7 +97,7 @@ std::vector<PredictionRow> readPredictions(const fs::path& file, const std::vect
     p.probabilities.reserve(labels.size());
     for (std::size_t k = 0; k < labels.size(); ++k)
       p.probabilities.push_back(cProb[k] < 0 ? std::nan("")
-                                             : toNumber(f[cProb[k]], file, r, "p_" + labels[k]));
+                                             : toNumber(f[cProb[k]], file, f.line, "p_" + labels[k]));
     out.push_back(std::move(p));
   }
   return out;
@@ -101,12 +106,7 @@ std::vector<PredictionRow> readPredictions(const fs::path& file, const std::vect
 std::vector<CurvePoint> readCurves(const fs::path& file) {
   std::vector<CurvePoint> out;
   if (!fs::exists(file)) return out;
-  CsvTable t;
-  try {
-    t = parseCsv(readFile(file), file.string());
-  } catch (const Error& e) {
-    throw Error(std::string("Corrupt run file: ") + e.what());
-  }
+  const CsvTable t = readRunCsv(file);
   const int cEpoch = t.column("epoch");
   if (cEpoch < 0) throw Error("Corrupt run file: " + file.string() + ": no 'epoch' column");
   struct Col { const char* name; double CurvePoint::*field; };
@@ -114,12 +114,12 @@ std::vector<CurvePoint> readCurves(const fs::path& file) {
                       {"val_loss", &CurvePoint::valLoss},     {"val_acc", &CurvePoint::valAcc},
                       {"val_uar", &CurvePoint::valUar},       {"lr", &CurvePoint::lr},
                       {"seconds", &CurvePoint::seconds}};
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+  for (const CsvRecord& f : t.rows) {
     CurvePoint p;
-    p.epoch = static_cast<int>(toNumber(t.rows[r][cEpoch], file, r, "epoch"));
+    p.epoch = static_cast<int>(toNumber(f[cEpoch], file, f.line, "epoch"));
     for (const auto& c : cols) {
       const int i = t.column(c.name);
-      p.*(c.field) = i < 0 || t.rows[r][i].empty() ? std::nan("") : toNumber(t.rows[r][i], file, r, c.name);
+      p.*(c.field) = i < 0 || f[i].empty() ? std::nan("") : toNumber(f[i], file, f.line, c.name);
     }
     out.push_back(p);
   }

@@ -336,7 +336,7 @@ std::vector<double> SvmClassifier::standardise(const float* row) const {
   return out;
 }
 
-std::vector<float> SvmClassifier::predictProbabilities(const std::vector<float>& features) const {
+std::vector<svm_node> SvmClassifier::nodesFor(const std::vector<float>& features) const {
   if (!model_) throw Error("SVM: the classifier is not trained");
   if (features.size() != mean_.size())
     throw Error("SVM: " + std::to_string(features.size()) + " features given, the model expects " +
@@ -345,6 +345,11 @@ std::vector<float> SvmClassifier::predictProbabilities(const std::vector<float>&
   std::vector<svm_node> nodes(z.size() + 1);
   for (std::size_t c = 0; c < z.size(); ++c) nodes[c] = svm_node{int(c) + 1, z[c]};
   nodes[z.size()] = svm_node{-1, 0.0};
+  return nodes;
+}
+
+std::vector<float> SvmClassifier::predictProbabilities(const std::vector<float>& features) const {
+  const std::vector<svm_node> nodes = nodesFor(features);
   std::vector<double> slot(classOfLabel_.size());
   svm_predict_probability(model_.get(), nodes.data(), slot.data());
   std::vector<float> probs(std::size_t(numClasses_), 0.0f);
@@ -354,8 +359,8 @@ std::vector<float> SvmClassifier::predictProbabilities(const std::vector<float>&
 }
 
 int SvmClassifier::predict(const std::vector<float>& features) const {
-  const std::vector<float> p = predictProbabilities(features);
-  return int(std::max_element(p.begin(), p.end()) - p.begin());
+  const std::vector<svm_node> nodes = nodesFor(features);
+  return int(std::lround(svm_predict(model_.get(), nodes.data())));
 }
 
 std::vector<std::vector<float>> SvmClassifier::predictProbabilities(const FeatureMatrix& x) const {

@@ -19,6 +19,7 @@
 #include "core/features/feature_matrix.h"
 
 struct svm_model;
+struct svm_node;
 
 namespace ser {
 
@@ -82,7 +83,8 @@ class SvmClassifier {
   // for one clip's raw, unstandardised features. Throws ser::Error when untrained or when the
   // feature count differs from training.
   std::vector<float> predictProbabilities(const std::vector<float>& features) const;
-  // The most probable class (argmax of predictProbabilities, lowest index on ties).
+  // The SVM's decision: libsvm's one-vs-one vote, the rule C and gamma were chosen by. It can
+  // differ from the argmax of predictProbabilities, whose Platt calibration is fitted apart.
   int predict(const std::vector<float>& features) const;
   // Probabilities for every row of `x`.
   std::vector<std::vector<float>> predictProbabilities(const FeatureMatrix& x) const;
@@ -100,6 +102,8 @@ class SvmClassifier {
   using ModelPtr = std::unique_ptr<svm_model, ModelDeleter>;
 
   std::vector<double> standardise(const float* row) const;
+  // The standardised libsvm input of one clip; throws when untrained or the size differs.
+  std::vector<svm_node> nodesFor(const std::vector<float>& features) const;
   // Replaces model_ by its text form loaded back (so the model owns its support vectors and a
   // saved copy predicts bit-identically).
   void adoptModelText(const std::string& text, const std::string& source);

@@ -60,7 +60,9 @@ struct TrainerOptions {
   double noise_std = 0.0;                   // Gaussian noise after normalisation, [0, 10]; 0 = off
   double gain_db = 0.0;                     // random gain U[-gain_db, gain_db] dB before normalisation, [0, 40];
                                             // cancelled by per_utterance normalisation
-  Normalisation normalisation = Normalisation::PerUtterance;
+  // per_speaker (default): keeps each speaker's emotional level and timbre changes while removing
+  // who is speaking; test speakers are normalised by their own clips' statistics (no labels used).
+  Normalisation normalisation = Normalisation::PerSpeaker;
   std::uint32_t seed = 42;                  // model init, shuffling and augmentation
   int threads = 0;                          // CPU intra-op threads (process-wide), [0, 1024]; 0 = all cores
   DeviceChoice device = DeviceChoice::Auto; // auto: CUDA when available

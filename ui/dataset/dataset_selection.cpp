@@ -13,12 +13,12 @@ std::string toString(LabelSetChoice choice) {
   return choice == LabelSetChoice::Common ? "common" : "native";
 }
 
-std::string toString(SplitProtocol protocol) {
+std::string toString(SplitChoiceProtocol protocol) {
   switch (protocol) {
-    case SplitProtocol::SpeakerIndependent: return "speaker-independent";
-    case SplitProtocol::KFold: return "k-fold";
-    case SplitProtocol::Random: return "random";
-    case SplitProtocol::CrossCorpus: return "cross-corpus";
+    case SplitChoiceProtocol::SpeakerIndependent: return "speaker-independent";
+    case SplitChoiceProtocol::KFold: return "k-fold";
+    case SplitChoiceProtocol::Random: return "random";
+    case SplitChoiceProtocol::CrossCorpus: return "cross-corpus";
   }
   return "speaker-independent";
 }
@@ -36,7 +36,7 @@ std::string firstCommon(const std::vector<std::string>& a, const std::vector<std
 
 void SplitChoice::validate() const {
   switch (protocol) {
-    case SplitProtocol::SpeakerIndependent: {
+    case SplitChoiceProtocol::SpeakerIndependent: {
       if (testSpeakers.empty())
         throw ParameterError("testSpeakers", "(none)", "at least one held-out test speaker");
       const std::string both = firstCommon(testSpeakers, validationSpeakers);
@@ -44,14 +44,14 @@ void SplitChoice::validate() const {
         throw ParameterError("validationSpeakers", both, "speakers not already held out for test");
       break;
     }
-    case SplitProtocol::KFold:
+    case SplitChoiceProtocol::KFold:
       checkRangeInt("folds", folds, 2, 20);
       break;
-    case SplitProtocol::Random:
+    case SplitChoiceProtocol::Random:
       checkRange("testFraction", testFraction, 0.05, 0.5);
       checkRange("validationFraction", validationFraction, 0.0, 0.4);
       break;
-    case SplitProtocol::CrossCorpus: {
+    case SplitChoiceProtocol::CrossCorpus: {
       if (trainCorpora.empty())
         throw ParameterError("trainCorpora", "(none)", "at least one corpus to train on");
       if (testCorpora.empty())

@@ -15,20 +15,22 @@ enum class LabelSetChoice {
 };
 std::string toString(LabelSetChoice choice);  // "common", "native"
 
-enum class SplitProtocol {
+// The wizard's protocols; named apart from core/experiment's SplitProtocol (what the engine runs)
+// so that both headers can be used together.
+enum class SplitChoiceProtocol {
   SpeakerIndependent,  // held-out test and validation speakers
   KFold,               // k folds grouped by speaker
   Random,              // clip-level random split: speakers leak between train and test
   CrossCorpus,         // train on some corpora, test on others
 };
-std::string toString(SplitProtocol protocol);  // "speaker-independent", "k-fold", "random", "cross-corpus"
+std::string toString(SplitChoiceProtocol protocol);  // "speaker-independent", "k-fold", "random", "cross-corpus"
 
-// The warning the wizard shows for SplitProtocol::Random, word for word.
+// The warning the wizard shows for SplitChoiceProtocol::Random, word for word.
 inline constexpr const char* kRandomSplitWarning =
     "A random split puts the same speakers in training and test; accuracy will be optimistic.";
 
 struct SplitChoice {
-  SplitProtocol protocol = SplitProtocol::SpeakerIndependent;
+  SplitChoiceProtocol protocol = SplitChoiceProtocol::SpeakerIndependent;
   std::vector<std::string> testSpeakers;        // speaker-independent: corpus-qualified ids
   std::vector<std::string> validationSpeakers;  // speaker-independent: corpus-qualified ids
   int folds = 5;                                // k-fold: k, [2, 20]

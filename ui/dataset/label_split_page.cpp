@@ -70,11 +70,11 @@ LabelSplitPage::LabelSplitPage(std::function<std::shared_ptr<const Corpus>()> co
   labelsLayout->addWidget(native);
   labelsLayout->addWidget(labelInfo_);
 
-  // Split protocols, in SplitProtocol order.
-  protocol_->addItem(tr("Speaker-independent (held-out speakers)"), int(SplitProtocol::SpeakerIndependent));
-  protocol_->addItem(tr("k-fold cross-validation by speaker"), int(SplitProtocol::KFold));
-  protocol_->addItem(tr("Random clip split"), int(SplitProtocol::Random));
-  protocol_->addItem(tr("Cross-corpus (train on A, test on B)"), int(SplitProtocol::CrossCorpus));
+  // Split protocols, in SplitChoiceProtocol order.
+  protocol_->addItem(tr("Speaker-independent (held-out speakers)"), int(SplitChoiceProtocol::SpeakerIndependent));
+  protocol_->addItem(tr("k-fold cross-validation by speaker"), int(SplitChoiceProtocol::KFold));
+  protocol_->addItem(tr("Random clip split"), int(SplitChoiceProtocol::Random));
+  protocol_->addItem(tr("Cross-corpus (train on A, test on B)"), int(SplitChoiceProtocol::CrossCorpus));
 
   // Speaker-independent.
   speakers_->setHorizontalHeaderLabels({tr("Speaker"), tr("Sex"), tr("Clips"), tr("Test"), tr("Validation")});
@@ -278,7 +278,7 @@ CommonLabelPolicy LabelSplitPage::policy() const { return CommonLabelPolicy(poli
 
 SplitChoice LabelSplitPage::split() const {
   SplitChoice s;
-  s.protocol = SplitProtocol(protocol_->currentData().toInt());
+  s.protocol = SplitChoiceProtocol(protocol_->currentData().toInt());
   s.testSpeakers = checkedSpeakers(TestCol);
   s.validationSpeakers = checkedSpeakers(ValidationCol);
   s.folds = folds_->value();
@@ -302,7 +302,7 @@ void LabelSplitPage::setPolicy(CommonLabelPolicy policy) {
   policy_->setCurrentIndex(policy_->findData(int(policy)));
 }
 
-void LabelSplitPage::setProtocol(SplitProtocol protocol) {
+void LabelSplitPage::setProtocol(SplitChoiceProtocol protocol) {
   protocol_->setCurrentIndex(protocol_->findData(int(protocol)));
 }
 

@@ -35,7 +35,7 @@ class LabelSplitPage : public QWizardPage {
 
   void setLabelSet(LabelSetChoice choice);
   void setPolicy(CommonLabelPolicy policy);
-  void setProtocol(SplitProtocol protocol);
+  void setProtocol(SplitChoiceProtocol protocol);
   void setTestSpeakers(const std::vector<std::string>& ids);  // the rest keep their roles
   QLabel* randomWarning() const { return randomWarning_; }
   QTableWidget* speakerTable() const { return speakers_; }

@@ -18,6 +18,7 @@
 #include "ui/dataset/corpus_loader.h"
 #include "ui/dataset/dataset_browser.h"
 #include "ui/dataset/dataset_wizard.h"
+#include "ui/training/compute_info.h"
 
 #ifndef SERWB_VERSION
 #define SERWB_VERSION "unknown"
@@ -50,6 +51,9 @@ void MainWindow::createMenus() {
   newDataset->setShortcut(QKeySequence::New);
   QAction* openRun = file->addAction(tr("&Open run folder..."), this, &MainWindow::openRunFolder);
   openRun->setShortcut(QKeySequence::Open);
+  exportAction_ = file->addAction(tr("&Export report..."), this, &MainWindow::exportReportRequested);
+  exportAction_->setShortcut(Qt::CTRL | Qt::Key_E);
+  exportAction_->setEnabled(false);
   file->addAction(tr("Make &demo corpus..."), this, &MainWindow::makeDemoCorpus);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
@@ -79,6 +83,12 @@ QWidget* MainWindow::panel(Panel slot) const { return slots_[std::size_t(slot)];
 void MainWindow::showPanel(Panel slot) {
   if (QWidget* w = panel(slot)) tabs_->setCurrentWidget(w);
 }
+
+void MainWindow::setCurrentPanel(QWidget* widget) {
+  if (widget && tabs_->indexOf(widget) >= 0) tabs_->setCurrentWidget(widget);
+}
+
+void MainWindow::setExportEnabled(bool enabled) { exportAction_->setEnabled(enabled); }
 
 int MainWindow::addPanel(QWidget* widget, const QString& title) { return tabs_->addTab(widget, title); }
 
@@ -162,8 +172,9 @@ void MainWindow::about() {
       tr("<h3>SER Workbench %1</h3>"
          "<p>A research workbench for speech emotion recognition: corpora, features, training "
          "and evaluation.</p>"
-         "<p>Compute device: reported by the training engine.<br>Qt %2</p>")
-          .arg(QStringLiteral(SERWB_VERSION), QString::fromLatin1(qVersion())));
+         "<p>Compute device: %2<br>libtorch %3<br>Qt %4</p>")
+          .arg(QStringLiteral(SERWB_VERSION), computeDeviceSummary(), libtorchVersion(),
+               QString::fromLatin1(qVersion())));
 }
 
 void MainWindow::showStatus(const QString& message) { statusBar()->showMessage(message, 8000); }

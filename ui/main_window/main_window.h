@@ -10,6 +10,7 @@
 
 #include "ui/dataset/dataset_selection.h"
 
+class QAction;
 class QLabel;
 class QTabWidget;
 
@@ -30,6 +31,7 @@ class MainWindow : public QMainWindow {
   void setPanel(Panel slot, QWidget* widget, const QString& title);
   QWidget* panel(Panel slot) const;
   void showPanel(Panel slot);
+  void setCurrentPanel(QWidget* widget);  // any tab, including those from addPanel()
   // An extra tab after the slots; returns its index.
   int addPanel(QWidget* widget, const QString& title);
   QDockWidget* addDockPanel(QWidget* widget, const QString& title,
@@ -52,21 +54,24 @@ class MainWindow : public QMainWindow {
   void openRunFolder();
   void makeDemoCorpus();
   void about();
+  void setExportEnabled(bool enabled);  // File > Export report... (a run or study is open)
+  void showStatus(const QString& message);
 
  signals:
   void datasetChanged();                        // datasetSelection() and corpus() changed
   void runFolderRequested(const QString& dir);  // File > Open run folder; the results panels listen
+  void exportReportRequested();                 // File > Export report...
 
  protected:
   void closeEvent(QCloseEvent* event) override;
 
  private:
   void createMenus();
-  void showStatus(const QString& message);
 
   QTabWidget* tabs_;
   DatasetBrowser* browser_;
   QLabel* datasetLabel_;
+  QAction* exportAction_ = nullptr;
   std::array<QPointer<QWidget>, 4> slots_;
   DatasetSelection selection_;
   std::shared_ptr<const Corpus> corpus_;

@@ -308,14 +308,14 @@ void TestSplit::errors_data() {
   QTest::addColumn<QString>("messagePart");
   QTest::newRow("unknown test speaker") << 0 << "ravdess:99";
   QTest::newRow("speaker in both lists") << 1 << "both";
-  QTest::newRow("test fraction out of range") << 2 << "testFraction";
+  QTest::newRow("test fraction out of range") << 2 << "test_fraction";
   QTest::newRow("too many folds") << 3 << "folds";
   QTest::newRow("one fold") << 4 << "folds";
   QTest::newRow("fold index out of range") << 5 << "fold";
-  QTest::newRow("random fractions sum to 1") << 6 << "testFraction + validationFraction";
+  QTest::newRow("random fractions sum to 1") << 6 << "test_fraction + validation_fraction";
   QTest::newRow("all speakers in test") << 7 << "training";
   QTest::newRow("labelOf size") << 8 << "labels";
-  QTest::newRow("test count leaves no training speaker") << 9 << "testSpeakerCount";
+  QTest::newRow("test count leaves no training speaker") << 9 << "test_speaker_count";
 }
 
 void TestSplit::errors() {

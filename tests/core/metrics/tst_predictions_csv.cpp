@@ -82,6 +82,15 @@ void TestPredictionsCsv::malformedFiles_data() {
   QTest::newRow("field count") << "path,corpus,speaker,sex,true,predicted,p_a,p_b\n"
                                   "x,c,c:1,male,a,b,0.5\n"
                                << "fields";
+  QTest::newRow("field count names the line")
+      << "path,corpus,speaker,sex,true,predicted,p_a,p_b\n\n"
+         "x,c,c:1,male,a,b,0.5\n"
+      << "line 3 has 7 fields, header has 8";
+  QTest::newRow("unknown label names the line")
+      << "path,corpus,speaker,sex,true,predicted,p_a,p_b\n"
+         "\"x\ny\",c,c:1,male,a,b,0.5,0.5\n"
+         "x,c,c:1,male,a,zz,0.5,0.5\n"
+      << "line 4: predicted label 'zz'";
   QTest::newRow("unterminated quote") << "path,corpus,speaker,sex,true,predicted,p_a\n"
                                          "\"x,c,c:1,male,a,a,1\n"
                                       << "unterminated";

@@ -1,8 +1,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/base/csv.h"
 #include "core/base/error.h"
-#include "core/runs/csv_table.h"
 #include "core/runs/metrics_export.h"
 #include "core/runs/run_folder.h"
 #include "core/runs/study_table.h"
@@ -15,8 +15,6 @@ class TestRunFolder : public QObject {
   Q_OBJECT
 
  private slots:
-  void parsesQuotedCsv();
-  void rejectsRaggedCsv();
   void loadsRunFolder();
   void runWithoutCurves();
   void confusionFallsBackToPredictions();
@@ -26,29 +24,6 @@ class TestRunFolder : public QObject {
   void studyErrorsNameTheFile();
   void exportsMetricsCsv();
 };
-
-void TestRunFolder::parsesQuotedCsv() {
-  const auto t = ser::parseCsv("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n\n1,,3", "t.csv");
-  QCOMPARE(t.header.size(), std::size_t(3));
-  QCOMPARE(t.rows.size(), std::size_t(2));
-  QCOMPARE(QString::fromStdString(t.rows[0][0]), QString("x, y"));
-  QCOMPARE(QString::fromStdString(t.rows[0][1]), QString("say \"hi\""));
-  QCOMPARE(QString::fromStdString(t.rows[0][2]), QString("two\nlines"));
-  QCOMPARE(QString::fromStdString(t.rows[1][1]), QString());
-  QCOMPARE(t.column("c"), 2);
-  QCOMPARE(t.column("zz"), -1);
-  QCOMPARE(QString::fromStdString(ser::csvField("a,\"b\"")), QString("\"a,\"\"b\"\"\""));
-}
-
-void TestRunFolder::rejectsRaggedCsv() {
-  try {
-    ser::parseCsv("a,b\n1,2\n3\n", "t.csv");
-    QFAIL("no exception");
-  } catch (const ser::Error& e) {
-    QVERIFY2(QString(e.what()).contains("t.csv: line 3"), e.what());
-  }
-  QVERIFY_THROWS_EXCEPTION(ser::Error, ser::parseCsv("a\n\"open", "t.csv"));
-}
 
 void TestRunFolder::loadsRunFolder() {
   QTemporaryDir tmp;
@@ -125,6 +100,15 @@ void TestRunFolder::errorsNameTheFile_data() {
       << "%1/predictions.csv: row 2, column 'p_sad': 'high' is not a number";
   QTest::newRow("predictions ragged row")
       << "predictions.csv" << QByteArray("path,true,predicted\nx.wav,sad\n") << "%1/predictions.csv: line 2";
+  QTest::newRow("predictions unterminated quote")
+      << "predictions.csv" << QByteArray("path,true,predicted\n\"x.wav,sad,sad\n")
+      << "Corrupt run file: %1/predictions.csv: line 2: unterminated quoted field";
+  QTest::newRow("curves ragged row after a blank line")
+      << "curves.csv" << QByteArray("epoch,train_loss\n1,0.5\n\n2\n")
+      << "Corrupt run file: %1/curves.csv: line 4 has 1 fields, header has 2";
+  QTest::newRow("curves bad number names the line")
+      << "curves.csv" << QByteArray("epoch,train_loss\r\n1,0.5\r\n\r\n2,x\r\n")
+      << "%1/curves.csv: row 4, column 'train_loss': 'x' is not a number";
   QTest::newRow("curves bad epoch") << "curves.csv" << QByteArray("epoch,train_loss\none,0.5\n")
                                     << "%1/curves.csv: row 2, column 'epoch'";
 }

@@ -14,7 +14,7 @@ class TestTrainerOptions : public QObject {
     TrainerOptions o;
     o.validate();
     QVERIFY(o.model == ModelKind::CompactCnn);
-    QVERIFY(o.normalisation == Normalisation::PerUtterance);
+    QVERIFY(o.normalisation == Normalisation::PerSpeaker);
   }
 
   void invalid_data() {

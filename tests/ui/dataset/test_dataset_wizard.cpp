@@ -108,11 +108,11 @@ class DatasetWizardTest : public QObject {
     LabelSplitPage* page = wizard.labelSplitPage();
     QCOMPARE(page->speakerTable()->rowCount(), 2);
 
-    page->setProtocol(SplitProtocol::Random);
+    page->setProtocol(SplitChoiceProtocol::Random);
     QVERIFY(page->randomWarning()->isVisible());
     QVERIFY(page->randomWarning()->text().contains(QStringLiteral("accuracy will be optimistic")));
 
-    page->setProtocol(SplitProtocol::SpeakerIndependent);
+    page->setProtocol(SplitChoiceProtocol::SpeakerIndependent);
     page->setTestSpeakers({"ravdess:02"});
     page->setPolicy(CommonLabelPolicy::CalmToNeutral);
     wizard.button(QWizard::FinishButton)->click();
@@ -122,7 +122,7 @@ class DatasetWizardTest : public QObject {
     QCOMPARE(int(s.corpora.size()), 1);
     QCOMPARE(QString::fromStdString(s.corpora[0].path), QDir::cleanPath(dir.path()));
     QCOMPARE(int(s.policy), int(CommonLabelPolicy::CalmToNeutral));
-    QCOMPARE(int(s.split.protocol), int(SplitProtocol::SpeakerIndependent));
+    QCOMPARE(int(s.split.protocol), int(SplitChoiceProtocol::SpeakerIndependent));
     QCOMPARE(s.split.testSpeakers, std::vector<std::string>{"ravdess:02"});
     int calm = 0;
     for (const Clip& c : wizard.corpus()->clips)
@@ -165,7 +165,7 @@ class DatasetWizardTest : public QObject {
     QTest::addColumn<QStringList>("validation");
     QTest::addColumn<int>("folds");
     QTest::addColumn<QString>("badParameter");  // empty = valid
-    const int si = int(SplitProtocol::SpeakerIndependent), kf = int(SplitProtocol::KFold);
+    const int si = int(SplitChoiceProtocol::SpeakerIndependent), kf = int(SplitChoiceProtocol::KFold);
     QTest::newRow("held-out speakers") << si << QStringList{"a:1"} << QStringList{"a:2"} << 5 << "";
     QTest::newRow("no test speaker") << si << QStringList{} << QStringList{"a:2"} << 5 << "testSpeakers";
     QTest::newRow("speaker in both") << si << QStringList{"a:1"} << QStringList{"a:1"} << 5 << "validationSpeakers";
@@ -180,7 +180,7 @@ class DatasetWizardTest : public QObject {
     QFETCH(int, folds);
     QFETCH(QString, badParameter);
     SplitChoice s;
-    s.protocol = SplitProtocol(protocol);
+    s.protocol = SplitChoiceProtocol(protocol);
     for (const auto& t : test) s.testSpeakers.push_back(t.toStdString());
     for (const auto& v : validation) s.validationSpeakers.push_back(v.toStdString());
     s.folds = folds;

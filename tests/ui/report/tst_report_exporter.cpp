@@ -6,7 +6,7 @@
 #include <QtTest>
 
 #include "core/base/error.h"
-#include "core/runs/csv_table.h"
+#include "core/base/csv.h"
 #include "core/runs/run_folder.h"
 #include "core/runs/study_table.h"
 #include "tests/core/runs/run_fixture.h"

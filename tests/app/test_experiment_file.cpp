@@ -1,0 +1,85 @@
+// Experiment files: JSON round trip, strict keys, value checks naming the key, label lists.
+#include <QtTest>
+
+#include "core/base/error.h"
+#include "core/experiment/experiment.h"
+
+class TestExperimentFile : public QObject {
+  Q_OBJECT
+ private slots:
+  void roundTripKeepsEveryField() {
+    ser::Experiment e;
+    e.name = "x";
+    ser::CorpusSpec c;
+    c.reader = ser::CorpusReader::CremaD;
+    c.path = "/data/crema";
+    c.demographics = "/data/demo.csv";
+    e.corpora = {c};
+    e.labels = ser::LabelSetKind::Common6;
+    e.labelPolicy = ser::CommonLabelPolicy::CalmToNeutral;
+    e.split.protocol = ser::SplitProtocol::KFold;
+    e.split.folds = 4;
+    e.split.fold = 2;
+    e.testCorpora = {"crema-d"};
+    e.frontEnd.logMel.mel.nMels = 40;
+    e.frontEnd.logMel.mel.scale = ser::MelScale::Slaney;
+    e.model = ser::ExperimentModel::ResNet18;
+    e.training.epochs = 7;
+    e.training.learning_rate = 3e-4;
+    e.seed = 99;
+    const ser::Experiment back = ser::experimentFromJson(ser::toJson(e));
+    QCOMPARE(ser::toJson(back).dump(), ser::toJson(e).dump());
+    QCOMPARE(back.training.epochs, 7);
+    QCOMPARE(back.training.seed, 99u);  // the top-level seed drives everything
+    QCOMPARE(back.split.seed, std::uint64_t(99));
+    QVERIFY(back.training.model == ser::ModelKind::ResNet18);
+    QCOMPARE(back.corpora[0].demographics, std::string("/data/demo.csv"));
+  }
+
+  void refusals_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("mention");
+    const QString corpora = R"("corpora": [{"reader": "ravdess", "path": "/x"}])";
+    QTest::newRow("unknown top-level key") << "{" + corpora + R"(, "epochs": 3})" << "epochs";
+    QTest::newRow("unknown split key") << "{" + corpora + R"(, "split": {"tests": 1}})" << "split.tests";
+    QTest::newRow("unknown corpus key") << R"({"corpora": [{"reader": "ravdess", "path": "/x", "song": 1}]})"
+                                        << "song";
+    QTest::newRow("bad reader") << R"({"corpora": [{"reader": "timit", "path": "/x"}]})" << "reader";
+    QTest::newRow("bad model") << "{" + corpora + R"(, "model": "transformer"})" << "model";
+    QTest::newRow("bad labels") << "{" + corpora + R"(, "labels": "all"})" << "labels";
+    QTest::newRow("wrong type") << "{" + corpora + R"(, "seed": "one"})" << "seed";
+    QTest::newRow("fraction out of range") << "{" + corpora + R"(, "split": {"test_fraction": 1.5}})"
+                                           << "test_fraction";
+    QTest::newRow("bad n_mels") << "{" + corpora + R"(, "front_end": {"n_mels": 0}})" << "n_mels";
+    QTest::newRow("bad epochs") << "{" + corpora + R"(, "training": {"epochs": 0}})" << "epochs";
+    QTest::newRow("model inside training") << "{" + corpora + R"(, "training": {"model": "cnn"}})" << "model";
+    QTest::newRow("no corpora") << R"({"model": "cnn"})" << "corpora";
+  }
+  void refusals() {
+    QFETCH(QString, json);
+    QFETCH(QString, mention);
+    try {
+      ser::experimentFromJson(nlohmann::json::parse(json.toStdString()));
+      QFAIL("accepted");
+    } catch (const ser::Error& e) {
+      QVERIFY2(QString(e.what()).contains(mention), e.what());
+    }
+  }
+
+  void labelListsFollowCanonicalOrderAndPresence() {
+    std::vector<ser::Clip> clips(4);
+    clips[0].emotion = "surprised";
+    clips[1].emotion = "neutral";
+    clips[1].common = "neutral";
+    clips[2].emotion = "angry";
+    clips[2].common = "angry";
+    clips[3].emotion = "bored";  // a manifest label outside both sets
+    QCOMPARE(ser::labelsFor(clips, ser::LabelSetKind::Native),
+             (std::vector<std::string>{"neutral", "angry", "surprised", "bored"}));
+    QCOMPARE(ser::labelsFor(clips, ser::LabelSetKind::Common6),
+             (std::vector<std::string>{"neutral", "angry"}));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestExperimentFile)
+#include "test_experiment_file.moc"

@@ -1,0 +1,106 @@
+#include "ui/main_window/workbench.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QMessageBox>
+
+#include "core/runs/run_folder.h"
+#include "core/runs/study_table.h"
+#include "ui/main_window/main_window.h"
+#include "ui/dataset/clip_preview.h"
+#include "ui/main_window/misclassified_view.h"
+#include "ui/report/report_exporter.h"
+#include "ui/results/misclassified_panel.h"
+#include "ui/results/results_panel.h"
+#include "ui/results/study_table_panel.h"
+#include "ui/training/training_panel.h"
+
+namespace ser {
+
+Workbench::Workbench(MainWindow* window)
+    : QObject(window),
+      window_(window),
+      training_(new TrainingPanel),
+      results_(new ResultsPanel),
+      misclassified_(new MisclassifiedView) {
+  window->setPanel(MainWindow::Panel::Training, training_, tr("Training"));
+  window->setPanel(MainWindow::Panel::Results, results_, tr("Results"));
+  window->setPanel(MainWindow::Panel::Misclassified, misclassified_, tr("Misclassified"));
+  window->setExportEnabled(false);
+
+  connect(window, &MainWindow::datasetChanged, this, [this] {
+    training_->setDataset(window_->datasetSelection(), window_->corpus());
+  });
+  connect(window, &MainWindow::runFolderRequested, this, &Workbench::openFolder);
+  connect(window, &MainWindow::exportReportRequested, this, &Workbench::exportReport);
+  connect(training_, &TrainingPanel::statusMessage, window, &MainWindow::showStatus);
+  connect(training_, &TrainingPanel::runFinished, this, [this](const QString& dir) {
+    if (openFolder(dir)) window_->showPanel(MainWindow::Panel::Results);
+  });
+  connect(results_, &ResultsPanel::cellClicked, this,
+          [this](const QString& trueLabel, const QString& predicted) {
+            misclassified_->list()->filterTo(trueLabel, predicted);
+            window_->showPanel(MainWindow::Panel::Misclassified);
+          });
+  connect(misclassified_->preview(), &ClipPreview::statusMessage, window, &MainWindow::showStatus);
+}
+
+Workbench::~Workbench() = default;
+
+bool Workbench::openFolder(const QString& dir) {
+  const std::string path = QFileInfo(dir).absoluteFilePath().toStdString();
+  try {
+    if (isStudyFolder(path)) {
+      showStudy(std::make_unique<StudyTable>(loadStudy(path)));
+    } else if (isRunFolder(path)) {
+      showRun(std::make_unique<RunFolder>(loadRunFolder(path)));
+      window_->showPanel(MainWindow::Panel::Results);
+    } else {
+      reportError(tr("%1 is neither a run folder (metrics.json) nor a study folder (table.json).")
+                      .arg(QDir::toNativeSeparators(dir)));
+      return false;
+    }
+  } catch (const std::exception& e) {
+    reportError(QString::fromStdString(e.what()));
+    return false;
+  }
+  window_->showStatus(tr("Opened %1").arg(QDir::toNativeSeparators(dir)));
+  return true;
+}
+
+void Workbench::showRun(std::unique_ptr<RunFolder> run) {
+  results_->setRun(*run);
+  misclassified_->setRun(*run);
+  run_ = std::move(run);
+  studyIsCurrent_ = false;
+  window_->setExportEnabled(true);
+}
+
+void Workbench::showStudy(std::unique_ptr<StudyTable> study) {
+  if (!study_) {
+    study_ = new StudyTablePanel;
+    window_->addPanel(study_, tr("Study"));
+    connect(study_, &StudyTablePanel::runActivated, this, &Workbench::openFolder);
+  }
+  study_->setStudy(*study);
+  studyTable_ = std::move(study);
+  studyIsCurrent_ = true;
+  window_->setExportEnabled(true);
+  window_->setCurrentPanel(study_);
+}
+
+void Workbench::exportReport() {
+  const StudyTable* study = studyIsCurrent_ ? studyTable_.get() : nullptr;
+  if (!study && !run_) return;
+  const QString written = exportWithDialog(window_, run_.get(), study);
+  if (!written.isEmpty()) window_->showStatus(tr("Exported %1").arg(QDir::toNativeSeparators(written)));
+}
+
+void Workbench::reportError(const QString& message) {
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("Open run folder"), message, QMessageBox::Ok, window_);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->open();
+  window_->showStatus(message);
+}
+
+}  // namespace ser

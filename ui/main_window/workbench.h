@@ -1,0 +1,59 @@
+#pragma once
+// Puts the panels into the main window and routes between them, so MainWindow stays a shell:
+//   dataset changed              -> Training panel's dataset
+//   training finished            -> its run folder in Results and Misclassified
+//   confusion cell clicked       -> Misclassified, filtered to that cell
+//   File > Open run folder       -> a run (Results, Misclassified) or a study (Study tab)
+//   study row activated          -> that run
+//   File > Export report         -> PDF / CSV / JSON of the open run or study
+#include <memory>
+#include <QObject>
+
+namespace ser {
+
+class MainWindow;
+class MisclassifiedView;
+class ResultsPanel;
+class StudyTablePanel;
+class TrainingPanel;
+struct RunFolder;
+struct StudyTable;
+
+class Workbench : public QObject {
+  Q_OBJECT
+ public:
+  // Installs the Training, Results and Misclassified tabs into `window` (which owns them and
+  // this object).
+  explicit Workbench(MainWindow* window);
+  ~Workbench() override;
+
+  // Opens a run folder or a study folder (`serwb reproduce`). Returns false, after telling the
+  // user why, when it is neither or cannot be read.
+  bool openFolder(const QString& dir);
+
+  TrainingPanel* training() const { return training_; }
+  ResultsPanel* results() const { return results_; }
+  MisclassifiedView* misclassified() const { return misclassified_; }
+  StudyTablePanel* study() const { return study_; }  // null until a study is opened
+  const RunFolder* currentRun() const { return run_.get(); }
+  const StudyTable* currentStudy() const { return studyTable_.get(); }
+
+ public slots:
+  void exportReport();
+
+ private:
+  void showRun(std::unique_ptr<RunFolder> run);
+  void showStudy(std::unique_ptr<StudyTable> study);
+  void reportError(const QString& message);
+
+  MainWindow* window_;
+  TrainingPanel* training_;
+  ResultsPanel* results_;
+  MisclassifiedView* misclassified_;
+  StudyTablePanel* study_ = nullptr;  // created with the first study; the window owns it
+  std::unique_ptr<RunFolder> run_;
+  std::unique_ptr<StudyTable> studyTable_;
+  bool studyIsCurrent_ = false;  // export the study rather than the run
+};
+
+}  // namespace ser

@@ -1,0 +1,136 @@
+#include "ui/training/training_settings_form.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QSpinBox>
+
+#include "core/experiment/experiment.h"
+#include "ui/training/compute_info.h"
+
+namespace ser {
+namespace {
+
+QComboBox* combo(QWidget* parent, const QStringList& items) {
+  auto* c = new QComboBox(parent);
+  c->addItems(items);
+  return c;
+}
+
+}  // namespace
+
+TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
+    : QWidget(parent),
+      model_(new QComboBox(this)),
+      device_(combo(this, {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")})),
+      epochs_(new QSpinBox(this)),
+      batch_(new QSpinBox(this)),
+      lr_(new QDoubleSpinBox(this)),
+      optimizer_(combo(this, {QStringLiteral("adam"), QStringLiteral("adamw"), QStringLiteral("sgd")})),
+      scheduler_(combo(this, {QStringLiteral("cosine"), QStringLiteral("plateau"), QStringLiteral("none")})),
+      patience_(new QSpinBox(this)),
+      specAugment_(new QCheckBox(tr("time and frequency masks"), this)),
+      mixup_(new QDoubleSpinBox(this)),
+      seed_(new QSpinBox(this)),
+      seconds_(new QDoubleSpinBox(this)) {
+  model_->addItem(tr("Compact CNN (cnn)"), QStringLiteral("cnn"));
+  model_->addItem(tr("ResNet-18 (resnet18)"), QStringLiteral("resnet18"));
+  model_->addItem(tr("Hybrid SVM (svm)"), QStringLiteral("svm"));
+  model_->setToolTip(tr("cnn trains in minutes on a CPU; resnet18 wants a GPU; svm uses utterance "
+                        "statistics (MFCC, prosody) and needs no epochs"));
+  device_->setToolTip(tr("auto: CUDA when available, else every CPU core"));
+  epochs_->setRange(1, 10000);
+  batch_->setRange(1, 4096);
+  lr_->setDecimals(5);
+  lr_->setRange(0.00001, 10.0);
+  lr_->setSingleStep(0.0001);
+  patience_->setRange(0, 10000);
+  patience_->setSpecialValueText(tr("off"));
+  patience_->setToolTip(tr("early stopping: epochs without a validation-UAR gain (0 = off)"));
+  mixup_->setRange(0.0, 10.0);
+  mixup_->setSingleStep(0.1);
+  mixup_->setSpecialValueText(tr("off"));
+  mixup_->setToolTip(tr("mixup Beta(alpha, alpha); 0 = off"));
+  seed_->setRange(0, 2147483647);
+  seed_->setToolTip(tr("split, initialisation, shuffling and augmentation"));
+  seconds_->setRange(0.5, 10.0);
+  seconds_->setSingleStep(0.5);
+  seconds_->setSuffix(tr(" s"));
+  seconds_->setToolTip(tr("every clip is cut or padded to this length before the log-mel front end"));
+
+  auto* form = new QFormLayout(this);
+  form->setContentsMargins(0, 0, 0, 0);
+  form->addRow(tr("Model"), model_);
+  form->addRow(tr("Device"), device_);
+  form->addRow(tr("Epochs"), epochs_);
+  form->addRow(tr("Batch size"), batch_);
+  form->addRow(tr("Learning rate"), lr_);
+  form->addRow(tr("Optimizer"), optimizer_);
+  form->addRow(tr("Scheduler"), scheduler_);
+  form->addRow(tr("Patience"), patience_);
+  form->addRow(tr("SpecAugment"), specAugment_);
+  form->addRow(tr("Mixup alpha"), mixup_);
+  form->addRow(tr("Seed"), seed_);
+  form->addRow(tr("Clip length"), seconds_);
+
+  connect(model_, &QComboBox::currentIndexChanged, this, [this] {
+    updateEnabled();
+    emit modelChanged(modelName());
+  });
+  resetToDefaults();
+}
+
+QString TrainingSettingsForm::modelName() const { return model_->currentData().toString(); }
+
+void TrainingSettingsForm::resetToDefaults() {
+  Experiment e;
+  const bool cuda = cudaAvailable();
+  e.model = cuda ? ExperimentModel::ResNet18 : ExperimentModel::Cnn;
+  e.training.batch_size = cuda ? 64 : 32;
+  setFrom(e);
+}
+
+void TrainingSettingsForm::setFrom(const Experiment& e) {
+  model_->setCurrentIndex(model_->findData(QString::fromStdString(toString(e.model))));
+  const TrainerOptions& t = e.training;
+  device_->setCurrentText(QString::fromStdString(toString(t.device)));
+  epochs_->setValue(t.epochs);
+  batch_->setValue(t.batch_size);
+  lr_->setValue(t.learning_rate);
+  optimizer_->setCurrentText(QString::fromStdString(toString(t.optimizer)));
+  scheduler_->setCurrentText(QString::fromStdString(toString(t.scheduler)));
+  patience_->setValue(t.patience);
+  specAugment_->setChecked(t.spec_augment.time_masks > 0 || t.spec_augment.freq_masks > 0);
+  mixup_->setValue(t.mixup_alpha);
+  seed_->setValue(int(e.seed));
+  seconds_->setValue(e.frontEnd.audio.fixedSeconds);
+  updateEnabled();
+}
+
+void TrainingSettingsForm::applyTo(Experiment& e) const {
+  e.model = experimentModelFromString(modelName().toStdString());
+  TrainerOptions& t = e.training;
+  t.device = deviceChoiceFromString(device_->currentText().toStdString());
+  t.epochs = epochs_->value();
+  t.batch_size = batch_->value();
+  t.learning_rate = lr_->value();
+  t.optimizer = optimizerKindFromString(optimizer_->currentText().toStdString());
+  t.scheduler = schedulerKindFromString(scheduler_->currentText().toStdString());
+  t.patience = patience_->value();
+  const SpecAugmentOptions defaults;
+  t.spec_augment.time_masks = specAugment_->isChecked() ? std::max(1, defaults.time_masks) : 0;
+  t.spec_augment.freq_masks = specAugment_->isChecked() ? std::max(1, defaults.freq_masks) : 0;
+  t.mixup_alpha = mixup_->value();
+  e.seed = std::uint32_t(seed_->value());
+  e.frontEnd.audio.fixedSeconds = seconds_->value();
+}
+
+void TrainingSettingsForm::updateEnabled() {
+  const bool network = modelName() != QLatin1String("svm");
+  for (QWidget* w : std::initializer_list<QWidget*>{device_, epochs_, batch_, lr_, optimizer_, scheduler_,
+                                                    patience_, specAugment_, mixup_})
+    w->setEnabled(network);
+}
+
+}  // namespace ser

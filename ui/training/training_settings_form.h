@@ -1,0 +1,59 @@
+#pragma once
+// The model and hyper-parameter form of the Training panel: model (cnn, resnet18, svm), device,
+// epochs, batch size, learning rate, optimizer, scheduler, early-stopping patience, SpecAugment,
+// mixup, seed and the front end's clip length. Field ranges are TrainerOptions'. Defaults follow
+// the device: on a CPU the compact CNN, with CUDA the ResNet-18.
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QSpinBox;
+
+namespace ser {
+
+struct Experiment;
+
+class TrainingSettingsForm : public QWidget {
+  Q_OBJECT
+ public:
+  explicit TrainingSettingsForm(QWidget* parent = nullptr);
+
+  // Writes the form into `e` (model, training, seed, front-end clip length); other fields stay.
+  void applyTo(Experiment& e) const;
+  // Shows `e`'s values (e.g. a run folder's experiment.json being resumed).
+  void setFrom(const Experiment& e);
+  // Restores the defaults for the device (cudaAvailable(): resnet18 and batch 64, else cnn and 32).
+  void resetToDefaults();
+
+  QString modelName() const;  // "cnn", "resnet18", "svm"
+
+  QComboBox* modelCombo() const { return model_; }
+  QComboBox* deviceCombo() const { return device_; }
+  QSpinBox* epochsSpin() const { return epochs_; }
+  QSpinBox* batchSizeSpin() const { return batch_; }
+  QDoubleSpinBox* learningRateSpin() const { return lr_; }
+  QDoubleSpinBox* clipSecondsSpin() const { return seconds_; }
+  QSpinBox* seedSpin() const { return seed_; }
+
+ signals:
+  void modelChanged(const QString& model);
+
+ private:
+  void updateEnabled();
+
+  QComboBox* model_;
+  QComboBox* device_;
+  QSpinBox* epochs_;
+  QSpinBox* batch_;
+  QDoubleSpinBox* lr_;
+  QComboBox* optimizer_;
+  QComboBox* scheduler_;
+  QSpinBox* patience_;
+  QCheckBox* specAugment_;
+  QDoubleSpinBox* mixup_;
+  QSpinBox* seed_;
+  QDoubleSpinBox* seconds_;
+};
+
+}  // namespace ser
