@@ -18,17 +18,14 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "SER Workbench maintainers <serwb@users.nore
 set(CPACK_DEBIAN_PACKAGE_SECTION "science")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 
-# Libraries the binaries link directly come from dpkg-shlibdeps; the rest are loaded at run time
-# (Qt platform, SVG and multimedia plugins, the BLAS libtorch calls) and are named here.
+# dpkg-shlibdeps names, with versions, the packages of every library the binaries link (libtorch1.13,
+# libfftw3-single3, libsndfile1, libsoxr0, libsvm3, libqt6{core,gui,widgets,charts,multimedia}6,
+# libqcustomplot2.1-qt6, ...). Named here are those it cannot see: loaded at run time (Qt's platform
+# and SVG plugins, the BLAS behind libtorch's libblas.so.3) or only pulled in indirectly.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(_serwb_deb_depends
-  libtorch1.13 libopenblas0-pthread
-  libfftw3-single3 libsndfile1 libsoxr0 libsvm3)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-pthread")
 if(SERWB_BUILD_GUI)
-  list(APPEND _serwb_deb_depends
-    libqt6core6 libqt6gui6 libqt6widgets6 libqt6charts6 libqt6multimedia6 libqt6printsupport6
-    libqcustomplot2.1 qt6-qpa-plugins libqt6svg6)
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", qt6-qpa-plugins, libqt6svg6, libqt6printsupport6")
 endif()
-list(JOIN _serwb_deb_depends ", " CPACK_DEBIAN_PACKAGE_DEPENDS)
 
 include(CPack)

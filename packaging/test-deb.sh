@@ -38,7 +38,7 @@ echo "Depends: $depends"
   fail "file name $(basename "$deb") is not serwb_${version}_${arch}.deb"
 for p in libqt6widgets6 libqt6charts6 libqt6multimedia6 libqt6printsupport6 libqt6gui6 libqt6core6 \
          qt6-qpa-plugins libqt6svg6 libtorch1.13 libfftw3-single3 libsndfile1 libsoxr0 libsvm3 \
-         libqcustomplot2.1 libopenblas0-pthread; do
+         libqcustomplot2.1-qt6 libopenblas0-pthread; do
   printf '%s\n' "$depends" | tr ',' '\n' | grep -Eq "^ *$p( |\$)" || fail "Depends lacks $p"
 done
 # Every dependency must be a real package of this distribution, and installed here.

@@ -15,7 +15,9 @@ class PreprocessCommand : public Command {
   void setup(CLI::App& sub) override {
     corpora_.addTo(sub);
     frontEnd_.addTo(sub);
-    sub.add_option("--cache", cacheDir_, "feature cache folder")->required();
+    sub.add_option("--cache", cacheDir_,
+                   "feature cache folder (without it, features are computed and dropped: a "
+                   "throughput check)");
     sub.add_flag("--json", json_, "print one JSON object instead of text");
   }
 
@@ -29,9 +31,10 @@ class PreprocessCommand : public Command {
       TerminalProgress bar("scan", showBar);
       corpus = loadCorpora(corpora_.specs(), corpora_.policy(), &bar, &cancel);
     }
-    const FeatureCache cache(cacheDir_, options.params);
+    std::unique_ptr<FeatureCache> cache;
+    if (!cacheDir_.empty()) cache = std::make_unique<FeatureCache>(cacheDir_, options.params);
     TerminalProgress bar("preprocess", showBar);
-    const PreprocessResult r = preprocess(corpus.clips, options, &cache, &bar, &cancel);
+    const PreprocessResult r = preprocess(corpus.clips, options, cache.get(), &bar, &cancel);
     bar.finish();
 
     if (json_) {
@@ -49,7 +52,7 @@ class PreprocessCommand : public Command {
                  {"audio_seconds", r.audioSeconds},
                  {"clips_per_second", r.clipsPerSecond()},
                  {"audio_seconds_per_second", r.audioSecondsPerSecond()},
-                 {"cache", cacheDir_},
+                 {"cache", cacheDir_.empty() ? nlohmann::json() : nlohmann::json(cacheDir_)},
                  {"front_end", options.params.fingerprint()},
                  {"synthetic", corpus.synthetic}});
     } else {

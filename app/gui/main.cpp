@@ -8,6 +8,7 @@
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
+  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.serwb.SERWorkbench"));
   QApplication::setOrganizationName(QStringLiteral("SER Workbench"));
   QApplication::setApplicationName(QStringLiteral("serwb-gui"));
   QApplication::setApplicationDisplayName(QStringLiteral("SER Workbench"));

@@ -21,7 +21,8 @@ std::string tempName(const std::filesystem::path& target) {
 }
 }  // namespace
 
-void writeFileAtomic(const std::filesystem::path& path, const void* data, std::size_t size) {
+void writeFileAtomic(const std::filesystem::path& path, const void* data, std::size_t size,
+                     Durability durability) {
   std::error_code ec;
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
   const std::string tmp = tempName(path);
@@ -42,7 +43,7 @@ void writeFileAtomic(const std::filesystem::path& path, const void* data, std::s
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((durability == Durability::Synced && ::fsync(fd) != 0) || ::close(fd) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
     throw Error("cannot write '" + path.string() + "': " + std::strerror(err));
@@ -54,8 +55,9 @@ void writeFileAtomic(const std::filesystem::path& path, const void* data, std::s
   }
 }
 
-void writeFileAtomic(const std::filesystem::path& path, const std::string& text) {
-  writeFileAtomic(path, text.data(), text.size());
+void writeFileAtomic(const std::filesystem::path& path, const std::string& text,
+                     Durability durability) {
+  writeFileAtomic(path, text.data(), text.size(), durability);
 }
 
 std::string readFile(const std::filesystem::path& path) {

@@ -102,7 +102,8 @@ std::optional<CachedFeatures> FeatureCache::load(const std::string& audioPath) c
 void FeatureCache::store(const std::string& audioPath, const CachedFeatures& features) const {
   const std::string entry = entryPath(audioPath);
   if (entry.empty()) throw Error("'" + audioPath + "': cannot stat file for the feature cache");
-  writeFileAtomic(entry, serialiseFeatures(features));
+  // Unsynced: an entry torn by a crash fails its checksum and is recomputed.
+  writeFileAtomic(entry, serialiseFeatures(features), Durability::Unsynced);
 }
 
 }  // namespace ser

@@ -52,7 +52,10 @@ PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOpti
             const MonoAudio audio = loadMono(clip.path);
             audioSeconds = audio.seconds();
             const std::vector<float> samples = fe->process(audio.samples, audio.sampleRate);
-            features = CachedFeatures{logMel.compute(samples), utterance.compute(samples)};
+            const FeatureMatrix power = logMel.stft().power(samples);  // once, for both kinds
+            FeatureMatrix lm = logMel.fromPower(power);
+            std::vector<float> utt = utterance.compute(samples, power, lm);
+            features = CachedFeatures{std::move(lm), std::move(utt)};
             if (cache) cache->store(clip.path, *features);
           }
         } catch (const std::exception& e) {

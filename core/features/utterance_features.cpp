@@ -56,9 +56,18 @@ UtteranceFeatures::UtteranceFeatures(const UtteranceFeatureParams& params)
 }
 
 std::vector<float> UtteranceFeatures::compute(const std::vector<float>& samples) const {
+  const FeatureMatrix power = logMel_.stft().power(samples);  // throws for too-short input
+  return compute(samples, power, logMel_.fromPower(power));
+}
+
+std::vector<float> UtteranceFeatures::compute(const std::vector<float>& samples,
+                                              const FeatureMatrix& power,
+                                              const FeatureMatrix& logMel) const {
   const Stft& stft = logMel_.stft();
-  const FeatureMatrix power = stft.power(samples);  // throws for too-short input
-  const FeatureMatrix mfcc = applyDct(dct_, logMel_.fromPower(power));
+  if (power.rows != stft.params().bins() || power.cols != stft.frameCount(samples.size()) ||
+      logMel.rows != logMel_.params().mel.nMels || logMel.cols != power.cols)
+    throw Error("UtteranceFeatures: spectra do not match the samples and parameters");
+  const FeatureMatrix mfcc = applyDct(dct_, logMel);
   const FeatureMatrix dmfcc = deltas(mfcc);
   const int frames = power.cols;
   const int bins = power.rows;

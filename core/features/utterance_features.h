@@ -31,6 +31,10 @@ class UtteranceFeatures {
   // Thread-safe. Silent input gives finite values (no NaN). Throws ser::Error for input too
   // short to frame (see Stft::power).
   std::vector<float> compute(const std::vector<float>& samples) const;
+  // The same from spectra already computed with these parameters (the preprocessor computes the
+  // power STFT once for both feature kinds): `power` from stft, `logMel` from LogMel::fromPower.
+  std::vector<float> compute(const std::vector<float>& samples, const FeatureMatrix& power,
+                             const FeatureMatrix& logMel) const;
 
  private:
   UtteranceFeatureParams params_;

@@ -1,5 +1,7 @@
 #include "ui/main_window/main_window.h"
 
+#include "core/about/about.h"
+
 #include <algorithm>
 #include <QAction>
 #include <QApplication>
@@ -20,9 +22,6 @@
 #include "ui/dataset/dataset_wizard.h"
 #include "ui/training/compute_info.h"
 
-#ifndef SERWB_VERSION
-#define SERWB_VERSION "unknown"
-#endif
 
 namespace ser {
 
@@ -173,7 +172,7 @@ void MainWindow::about() {
          "<p>A research workbench for speech emotion recognition: corpora, features, training "
          "and evaluation.</p>"
          "<p>Compute device: %2<br>libtorch %3<br>Qt %4</p>")
-          .arg(QStringLiteral(SERWB_VERSION), computeDeviceSummary(), libtorchVersion(),
+          .arg(QString::fromStdString(projectVersion()), computeDeviceSummary(), libtorchVersion(),
                QString::fromLatin1(qVersion())));
 }
 

@@ -7,7 +7,7 @@ namespace ser {
 bool cudaAvailable();
 // "1.13.1" (TORCH_VERSION of the libtorch the program was built against).
 QString libtorchVersion();
-// "CUDA (1 device)" or "CPU (2 threads for training)".
+// core/about's computeDevice(): "cuda:0 (1 device)" or "cpu (2 threads)".
 QString computeDeviceSummary();
 
 }  // namespace ser

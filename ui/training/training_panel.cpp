@@ -371,7 +371,8 @@ void TrainingPanel::updateResumeButton() {
   const QDir dir(outputDir());
   resume_->setEnabled(!isRunning() && !outputDir().isEmpty() &&
                       QFileInfo::exists(dir.filePath(QStringLiteral("last.ckpt"))) &&
-                      QFileInfo::exists(dir.filePath(QStringLiteral("experiment.json"))));
+                      QFileInfo::exists(dir.filePath(QStringLiteral("experiment.json"))) &&
+                      !QFileInfo::exists(dir.filePath(QStringLiteral("metrics.json"))));  // not finished
 }
 
 void TrainingPanel::appendLog(const QString& line) {

@@ -183,6 +183,7 @@ void TestTrainingPanel::trainingRunDrawsCurvesAndLoadsResults() {
   QCOMPARE(bench.workbench->misclassified()->list()->misclassifiedCount(), wrong);
   QVERIFY(panel->logView()->toPlainText().contains(QStringLiteral("Finished")));
   QVERIFY(panel->startButton()->isEnabled());
+  QVERIFY(!panel->resumeButton()->isEnabled());  // a finished run has nothing to resume
 
   // The requirement: the GUI thread never stalls for 100 ms while training runs.
   qInfo("GUI event-loop latency during training: max gap %lld ms (GUI thread busy %lld ms of it) "
