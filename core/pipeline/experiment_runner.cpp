@@ -167,6 +167,15 @@ FeatureMatrix utteranceMatrix(const std::vector<const CachedFeatures*>& rows,
   return m;
 }
 
+// The SVM's vote for every row of `x`.
+std::vector<int> svmDecisions(const SvmClassifier& svm, const FeatureMatrix& x) {
+  std::vector<int> out;
+  for (int r = 0; r < x.rows; ++r)
+    out.push_back(svm.predict(std::vector<float>(x.data.begin() + std::ptrdiff_t(r) * x.cols,
+                                                 x.data.begin() + std::ptrdiff_t(r + 1) * x.cols)));
+  return out;
+}
+
 std::string curvesCsv(const std::vector<EpochStats>& history) {
   std::ostringstream os;
   os << "epoch,train_loss,train_acc,val_loss,val_acc,val_uar,lr,seconds\n";
@@ -368,10 +377,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       outcome.checkpoint = (dir / kSvmModelFile).string();
       const FeatureMatrix testX = utteranceMatrix(testFeatures, teS, norm);
       probs = svm.predictProbabilities(testX);
-      for (int r = 0; r < testX.rows; ++r)
-        decided.push_back(svm.predict(std::vector<float>(
-            testX.data.begin() + std::ptrdiff_t(r) * testX.cols,
-            testX.data.begin() + std::ptrdiff_t(r + 1) * testX.cols)));
+      decided = svmDecisions(svm, testX);
       extra["device"] = "cpu (libsvm)";
       extra["train_seconds"] = seconds;
       extra["train_samples_per_second"] = seconds > 0 ? double(tr.size()) / seconds : 0.0;
@@ -478,20 +484,30 @@ LoadedModel loadModel(const std::string& path) {
   return m;
 }
 
-std::vector<std::vector<float>> predictWith(const LoadedModel& m,
-                                            const std::vector<const CachedFeatures*>& feats,
-                                            const std::vector<std::string>& speakers) {
+// Class probabilities and, for the SVM, its own decisions (see makePredictions).
+struct Scores {
+  std::vector<std::vector<float>> probabilities;
+  std::vector<int> decided;  // empty for networks
+};
+
+Scores predictWith(const LoadedModel& m, const std::vector<const CachedFeatures*>& feats,
+                   const std::vector<std::string>& speakers) {
+  Scores out;
   if (m.svm) {
     const Normalisation norm =
         m.experiment.contains("training")
             ? normalisationFromString(
                   m.experiment["training"].value("normalisation", std::string("per_speaker")))
             : Normalisation::PerSpeaker;
-    return m.svmModel.predictProbabilities(utteranceMatrix(feats, speakers, norm));
+    const FeatureMatrix x = utteranceMatrix(feats, speakers, norm);
+    out.probabilities = m.svmModel.predictProbabilities(x);
+    out.decided = svmDecisions(m.svmModel, x);
+    return out;
   }
   std::vector<FeatureMatrix> x;
   for (const auto* f : feats) x.push_back(f->logMel);
-  return predictProbabilities(*m.network, x, speakers);
+  out.probabilities = predictProbabilities(*m.network, x, speakers);
+  return out;
 }
 
 }  // namespace
@@ -557,8 +573,9 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
     speakers.push_back(clips[i].speaker);
   }
   log.stage("evaluate");
-  const auto probs = predictWith(model, feats, speakers);
-  const auto predictions = makePredictions(okClips, okTruth, probs);
+  const Scores scores = predictWith(model, feats, speakers);
+  const auto predictions =
+      makePredictions(okClips, okTruth, scores.probabilities, scores.decided);
   nlohmann::json corpora = nlohmann::json::array();
   for (const auto& c : options.corpora) corpora.push_back(toJson(c));
   const nlohmann::json config = {{"evaluate", {{"checkpoint", options.checkpoint},
@@ -601,9 +618,13 @@ std::vector<ClipPrediction> predictFiles(const std::string& checkpoint,
       const std::vector<float> samples = frontEnd.load(file);
       CachedFeatures f{logMel.compute(samples), utterance.compute(samples)};
       // Each file stands for its own speaker: per-speaker normalisation uses the file's statistics.
-      p.probabilities = predictWith(model, {&f}, {file}).front();
-      p.label = model.labels[std::size_t(
-          std::max_element(p.probabilities.begin(), p.probabilities.end()) - p.probabilities.begin())];
+      const Scores scores = predictWith(model, {&f}, {file});
+      p.probabilities = scores.probabilities.front();
+      p.label = model.labels[scores.decided.empty()
+                                 ? std::size_t(std::max_element(p.probabilities.begin(),
+                                                                p.probabilities.end()) -
+                                               p.probabilities.begin())
+                                 : std::size_t(scores.decided.front())];
     } catch (const std::exception& e) {
       p.error = e.what();
     }

@@ -211,9 +211,10 @@ class TestTrainer : public QObject {
     o.gain_db = gain;
     o.noise_std = noise;
     if (o.optimizer == OptimizerKind::Sgd) o.learning_rate = 0.05;
-    o.epochs = 3;
+    // Plain SGD with gain and noise learns more slowly than Adam: give it two more epochs.
+    o.epochs = o.optimizer == OptimizerKind::Sgd ? 5 : 3;
     const TrainResult r = Trainer(o).train(train_, validation_, kClasses, dirPath(dir_, "aug"));
-    QCOMPARE(r.epochs_completed, 3);
+    QCOMPARE(r.epochs_completed, o.epochs);
     QVERIFY2(r.best_val_uar > 0.6, std::to_string(r.best_val_uar).c_str());
   }
 
