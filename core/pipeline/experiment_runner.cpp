@@ -128,17 +128,38 @@ Extracted extract(const std::vector<Clip>& clips, const FrontEndParams& params,
   return Extracted{std::move(r.features), r.failures.size(), r.cancelled};
 }
 
-TrainingSet makeSet(const std::vector<Clip>& clips, const std::vector<std::size_t>& idx,
-                    const std::vector<int>& labelOf, Extracted& ex, std::vector<std::size_t> pos) {
-  TrainingSet set;
-  for (std::size_t k = 0; k < idx.size(); ++k) {
-    CachedFeatures& f = ex.features[pos[k]];
-    if (f.logMel.empty()) continue;
-    set.features.push_back(f.logMel);
-    set.labels.push_back(labelOf[idx[k]]);
-    set.speakers.push_back(clips[idx[k]].speaker);
+// The clips of one split part whose features could be computed, with their class indices.
+struct Part {
+  std::vector<const Clip*> clips;
+  std::vector<int> labels;
+  std::vector<const CachedFeatures*> features;
+
+  std::vector<std::string> speakers() const {
+    std::vector<std::string> out;
+    for (const Clip* c : clips) out.push_back(c->speaker);
+    return out;
   }
-  return set;
+  TrainingSet trainingSet() const {
+    TrainingSet set;
+    for (const CachedFeatures* f : features) set.features.push_back(f->logMel);
+    set.labels = labels;
+    set.speakers = speakers();
+    return set;
+  }
+};
+
+// clips[idx[k]] has its features at ex.features[offset + k]; failed clips are left out.
+Part collect(const std::vector<Clip>& clips, const std::vector<std::size_t>& idx,
+             const std::vector<int>& labelOf, const Extracted& ex, std::size_t offset) {
+  Part part;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    const CachedFeatures& f = ex.features[offset + k];
+    if (f.logMel.empty()) continue;
+    part.clips.push_back(&clips[idx[k]]);
+    part.labels.push_back(labelOf[idx[k]]);
+    part.features.push_back(&f);
+  }
+  return part;
 }
 
 // Utterance features, one row per clip. With per-speaker normalisation each speaker's rows are
@@ -201,18 +222,18 @@ nlohmann::json splitJson(const Split& split, std::size_t nTrain, std::size_t nVa
 // `decided`: the model's own decisions where they are not the most probable class (the SVM
 // decides by one-vs-one votes; its probabilities come from a separate Platt calibration);
 // empty = argmax of the probabilities.
-std::vector<Prediction> makePredictions(const std::vector<Clip>& clips,
-                                        const std::vector<int>& truth,
+std::vector<Prediction> makePredictions(const Part& part,
                                         const std::vector<std::vector<float>>& probs,
                                         const std::vector<int>& decided = {}) {
   std::vector<Prediction> out;
-  for (std::size_t i = 0; i < clips.size(); ++i) {
+  for (std::size_t i = 0; i < part.clips.size(); ++i) {
+    const Clip& clip = *part.clips[i];
     Prediction p;
-    p.path = clips[i].path;
-    p.corpus = clips[i].corpus;
-    p.speaker = clips[i].speaker;
-    p.sex = clips[i].sex;
-    p.truth = truth[i];
+    p.path = clip.path;
+    p.corpus = clip.corpus;
+    p.speaker = clip.speaker;
+    p.sex = clip.sex;
+    p.truth = part.labels[i];
     p.probabilities = probs[i];
     p.predicted = decided.empty()
                       ? int(std::max_element(probs[i].begin(), probs[i].end()) - probs[i].begin())
@@ -311,24 +332,11 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       outcome.cancelled = true;
       return outcome;
     }
-    std::vector<std::size_t> posTrain, posVal, posTest;
-    for (std::size_t k = 0; k < used.size(); ++k)
-      (k < split.train.size() ? posTrain
-       : k < split.train.size() + split.validation.size() ? posVal
-                                                           : posTest)
-          .push_back(k);
-
-    // Test clips that could be processed.
-    std::vector<Clip> testClips;
-    std::vector<int> testTruth;
-    std::vector<const CachedFeatures*> testFeatures;
-    for (std::size_t k = 0; k < split.test.size(); ++k) {
-      const CachedFeatures& f = ex.features[posTest[k]];
-      if (f.logMel.empty()) continue;
-      testClips.push_back(corpus.clips[split.test[k]]);
-      testTruth.push_back(labelOf[split.test[k]]);
-      testFeatures.push_back(&f);
-    }
+    // `used` lists train, validation and test clips in that order.
+    const Part trainPart = collect(corpus.clips, split.train, labelOf, ex, 0);
+    const Part valPart = collect(corpus.clips, split.validation, labelOf, ex, split.train.size());
+    const Part testPart = collect(corpus.clips, split.test, labelOf, ex,
+                                  split.train.size() + split.validation.size());
 
     nlohmann::json extra = {{"model", toString(e.model)},
                             {"split", config["resolved"]["split"]},
@@ -339,27 +347,12 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     std::vector<int> decided;  // SVM votes (see makePredictions)
     log.stage("train");
     if (e.model == ExperimentModel::Svm) {
-      std::vector<const CachedFeatures*> tr, va;
-      std::vector<int> trY, vaY;
-      std::vector<std::string> trS, vaS, teS;
-      for (std::size_t k = 0; k < split.train.size(); ++k)
-        if (!ex.features[posTrain[k]].logMel.empty()) {
-          tr.push_back(&ex.features[posTrain[k]]);
-          trY.push_back(labelOf[split.train[k]]);
-          trS.push_back(corpus.clips[split.train[k]].speaker);
-        }
-      for (std::size_t k = 0; k < split.validation.size(); ++k)
-        if (!ex.features[posVal[k]].logMel.empty()) {
-          va.push_back(&ex.features[posVal[k]]);
-          vaY.push_back(labelOf[split.validation[k]]);
-          vaS.push_back(corpus.clips[split.validation[k]].speaker);
-        }
-      for (const Clip& c : testClips) teS.push_back(c.speaker);
       const Normalisation norm = e.training.normalisation;
       const auto start = std::chrono::steady_clock::now();
       SvmClassifier svm;
-      const SvmFitReport fit = svm.fit(utteranceMatrix(tr, trS, norm), trY,
-                                       utteranceMatrix(va, vaS, norm), vaY,
+      const SvmFitReport fit = svm.fit(
+          utteranceMatrix(trainPart.features, trainPart.speakers(), norm), trainPart.labels,
+          utteranceMatrix(valPart.features, valPart.speakers(), norm), valPart.labels,
                                        int(labels.size()), e.svm, nullptr, options.cancel);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -375,16 +368,16 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       log(os.str());
       svm.save(dir / kSvmModelFile);
       outcome.checkpoint = (dir / kSvmModelFile).string();
-      const FeatureMatrix testX = utteranceMatrix(testFeatures, teS, norm);
+      const FeatureMatrix testX = utteranceMatrix(testPart.features, testPart.speakers(), norm);
       probs = svm.predictProbabilities(testX);
       decided = svmDecisions(svm, testX);
       extra["device"] = "cpu (libsvm)";
       extra["train_seconds"] = seconds;
-      extra["train_samples_per_second"] = seconds > 0 ? double(tr.size()) / seconds : 0.0;
+      extra["train_samples_per_second"] = seconds > 0 ? double(trainPart.clips.size()) / seconds : 0.0;
       extra["svm"] = {{"c", fit.c}, {"gamma", fit.gamma}, {"validation_uar", fit.validationUar}};
     } else {
-      const TrainingSet train = makeSet(corpus.clips, split.train, labelOf, ex, posTrain);
-      const TrainingSet val = makeSet(corpus.clips, split.validation, labelOf, ex, posVal);
+      const TrainingSet train = trainPart.trainingSet();
+      const TrainingSet val = valPart.trainingSet();
       if (val.size() == 0)
         throw Error("the split has no validation clips: networks select their best epoch on "
                     "validation speakers");
@@ -410,13 +403,9 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       log.stage("evaluate");
       const TrainedModel trained = loadTrainedModel(result.best_checkpoint, e.training.device,
                                                     e.training.threads);
-      std::vector<FeatureMatrix> feats;
-      std::vector<std::string> speakers;
-      for (std::size_t i = 0; i < testFeatures.size(); ++i) {
-        feats.push_back(testFeatures[i]->logMel);
-        speakers.push_back(testClips[i].speaker);
-      }
-      probs = predictProbabilities(trained, feats, speakers, e.training.eval_batch_size);
+      const TrainingSet test = testPart.trainingSet();
+      probs = predictProbabilities(trained, test.features, test.speakers,
+                                   e.training.eval_batch_size);
       extra["device"] = result.device;
       extra["train_seconds"] = result.train_seconds;
       extra["train_samples_per_second"] = result.train_samples_per_second;
@@ -425,7 +414,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       extra["parameters"] = result.parameters;
       extra["stop"] = toString(result.stop);
     }
-    const auto predictions = makePredictions(testClips, testTruth, probs, decided);
+    const auto predictions = makePredictions(testPart, probs, decided);
     outcome.metrics = writeEvaluation(dir, predictions, labels, extra);
     log("test: WA " + percent(outcome.metrics["wa"].get<double>()) + ", UAR " +
         percent(outcome.metrics["uar"].get<double>()) + " on " + std::to_string(predictions.size()) +
@@ -561,21 +550,12 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
     log.flush();
     return outcome;
   }
-  std::vector<Clip> okClips;
-  std::vector<int> okTruth;
-  std::vector<const CachedFeatures*> feats;
-  std::vector<std::string> speakers;
-  for (std::size_t i = 0; i < clips.size(); ++i) {
-    if (ex.features[i].logMel.empty()) continue;
-    okClips.push_back(clips[i]);
-    okTruth.push_back(truth[i]);
-    feats.push_back(&ex.features[i]);
-    speakers.push_back(clips[i].speaker);
-  }
+  std::vector<std::size_t> all(clips.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  const Part part = collect(clips, all, truth, ex, 0);
   log.stage("evaluate");
-  const Scores scores = predictWith(model, feats, speakers);
-  const auto predictions =
-      makePredictions(okClips, okTruth, scores.probabilities, scores.decided);
+  const Scores scores = predictWith(model, part.features, part.speakers());
+  const auto predictions = makePredictions(part, scores.probabilities, scores.decided);
   nlohmann::json corpora = nlohmann::json::array();
   for (const auto& c : options.corpora) corpora.push_back(toJson(c));
   const nlohmann::json config = {{"evaluate", {{"checkpoint", options.checkpoint},
