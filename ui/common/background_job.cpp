@@ -77,6 +77,7 @@ void BackgroundJob::onProgress(qulonglong done, qulonglong total, const QString&
 
 void BackgroundJob::onWorkerFinished() {
   running_ = false;
+  adapter_->flush();  // the last report arrives before the outcome
   if (dialog_) {
     dialog_->hide();
     dialog_->deleteLater();  // deleteLater: setValue() of a modal dialog may be on the stack
