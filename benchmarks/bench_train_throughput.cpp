@@ -4,7 +4,8 @@
 //           bench_train_throughput.py, which times the same loop in PyTorch);
 //   "trainer": ser::Trainer for one epoch (batch assembly, normalisation, SpecAugment, steps),
 //           as reported by TrainResult::train_samples_per_second.
-// Run with OPENBLAS_NUM_THREADS=1. Prints one JSON object.
+// Run with OPENBLAS_NUM_THREADS=1. Prints one JSON object. The engine keeps large blocks on the
+// heap (ser::keepLargeAllocationsOnHeap); SERWB_MALLOC=default measures it without.
 #include <CLI/CLI.hpp>
 #include <torch/torch.h>
 
@@ -18,6 +19,7 @@
 
 #include "core/model/model_factory.h"
 #include "core/train/compute_device.h"
+#include "core/train/optimizer.h"
 #include "core/train/trainer.h"
 
 namespace {
@@ -35,7 +37,7 @@ double stepThroughput(ser::ModelKind kind, int batch, int rows, int cols, int cl
   torch::Tensor x = torch::randn({batch, 1, rows, cols}).to(device);
   torch::Tensor y = torch::randint(0, classes, {batch}, torch::kInt64).to(device);
   auto step = [&] {
-    adam.zero_grad();
+    ser::clearGradients(adam);  // as the trainer does
     torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), y);
     loss.backward();
     adam.step();
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
                           {"torch_version", TORCH_VERSION},
                           {"device", dev.description},
                           {"threads", dev.threads},
+                          {"heap_allocator", dev.heapAllocator},
                           {"batch_size", batch},
                           {"input", {1, rows, cols}},
                           {"warmup_steps", warmup},

@@ -33,10 +33,10 @@ class BasicBlock(nn.Module):
                                             nn.BatchNorm2d(planes))
 
     def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
+        out = F.relu(self.bn1(self.conv1(x)), inplace=True)
         out = self.bn2(self.conv2(out))
-        identity = self.downsample(x) if self.downsample is not None else x
-        return F.relu(out + identity)
+        out += self.downsample(x) if self.downsample is not None else x
+        return F.relu(out, inplace=True)
 
 
 class ResNet18(nn.Module):
@@ -56,7 +56,7 @@ class ResNet18(nn.Module):
         self.fc = nn.Linear(512, num_classes)
 
     def forward(self, x):
-        x = F.relu(self.bn1(self.conv1(x)))
+        x = F.relu(self.bn1(self.conv1(x)), inplace=True)
         x = F.max_pool2d(x, 3, 2, 1)
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
         x = F.adaptive_avg_pool2d(x, 1).flatten(1)
@@ -72,7 +72,7 @@ class CompactCnn(nn.Module):
         in_ch = 1
         for width in (16, 32, 64, 128):
             layers += [nn.Conv2d(in_ch, width, 3, padding=1, bias=False), nn.BatchNorm2d(width),
-                       nn.ReLU(), nn.MaxPool2d(2, ceil_mode=True)]
+                       nn.ReLU(inplace=True), nn.MaxPool2d(2, ceil_mode=True)]
             in_ch = width
         self.features = nn.Sequential(*layers)
         self.dropout = nn.Dropout(dropout)
@@ -96,7 +96,7 @@ def throughput(name, batch, rows, cols, classes, warmup, steps, device):
     y = torch.randint(0, classes, (batch,), device=device)
 
     def step():
-        adam.zero_grad()
+        adam.zero_grad(set_to_none=True)  # PyTorch 2.x's default; the C++ trainer does the same
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         adam.step()

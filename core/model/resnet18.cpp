@@ -62,11 +62,14 @@ BasicBlockImpl::BasicBlockImpl(int inPlanes, int planes, int stride) {
         "downsample", nn::Sequential(conv(inPlanes, planes, 1, stride, 0), nn::BatchNorm2d(planes)));
 }
 
+// In-place ReLU and residual sum, as torchvision does: batch norm's backward needs its input, not
+// its output, so overwriting the output saves a full-size allocation and memory pass per ReLU.
 torch::Tensor BasicBlockImpl::forward(torch::Tensor x) {
-  torch::Tensor out = torch::relu(bn1(conv1(x)));
+  torch::Tensor out = bn1(conv1(x));
+  torch::relu_(out);
   out = bn2(conv2(out));
-  torch::Tensor identity = downsample ? downsample->forward(x) : x;
-  return torch::relu(out + identity);
+  out += downsample ? downsample->forward(x) : x;
+  return out.relu_();
 }
 
 ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate) : numClasses_(numClasses) {
@@ -93,7 +96,8 @@ ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate) : numClasses_(num
 }
 
 torch::Tensor ResNet18Impl::forward(torch::Tensor x) {
-  x = torch::relu(bn1(conv1(x)));
+  x = bn1(conv1(x));
+  torch::relu_(x);
   x = torch::max_pool2d(x, 3, 2, 1);
   x = layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));
   x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);

@@ -1,10 +1,35 @@
 #include "core/train/compute_device.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <thread>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "core/base/error.h"
 
 namespace ser {
+
+bool keepLargeAllocationsOnHeap() {
+#ifdef __GLIBC__
+  static const bool applied = [] {
+    const char* env = std::getenv("SERWB_MALLOC");
+    if (env && std::strcmp(env, "default") == 0) return false;
+    constexpr int kTrimThreshold = 1 << 30;
+    return mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, kTrimThreshold) == 1;
+  }();
+  return applied;
+#else
+  return false;
+#endif
+}
+
+void releaseFreeMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
 
 ComputeDevice selectComputeDevice(DeviceChoice choice, int threads) {
   ComputeDevice result;
@@ -22,6 +47,7 @@ ComputeDevice selectComputeDevice(DeviceChoice choice, int threads) {
   if (n < 1) n = 1;
   torch::set_num_threads(n);
   result.threads = n;
+  result.heapAllocator = keepLargeAllocationsOnHeap();
   result.description = "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
   return result;
 }

@@ -16,6 +16,7 @@
 #include "core/train/checkpoint.h"
 #include "core/train/compute_device.h"
 #include "core/train/feature_normaliser.h"
+#include "core/train/optimizer.h"
 #include "core/train/predictor.h"
 
 namespace ser {
@@ -94,34 +95,6 @@ struct RunState {
     return s;
   }
 };
-
-std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const TrainerOptions& o, SerModelImpl& model) {
-  namespace optim = torch::optim;
-  switch (o.optimizer) {
-    case OptimizerKind::Adam:
-      return std::make_unique<optim::Adam>(
-          model.parameters(), optim::AdamOptions(o.learning_rate).weight_decay(o.weight_decay));
-    case OptimizerKind::AdamW:
-      return std::make_unique<optim::AdamW>(
-          model.parameters(), optim::AdamWOptions(o.learning_rate).weight_decay(o.weight_decay));
-    case OptimizerKind::Sgd:
-      return std::make_unique<optim::SGD>(
-          model.parameters(),
-          optim::SGDOptions(o.learning_rate).momentum(o.momentum).weight_decay(o.weight_decay));
-  }
-  throw Error("unknown optimizer");
-}
-
-// Uses the concrete option types: OptimizerOptions::set_lr is not in every libtorch we support.
-void setLearningRate(torch::optim::Optimizer& optimizer, OptimizerKind kind, double lr) {
-  for (auto& group : optimizer.param_groups()) {
-    switch (kind) {
-      case OptimizerKind::Adam: static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr); break;
-      case OptimizerKind::AdamW: static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr); break;
-      case OptimizerKind::Sgd: static_cast<torch::optim::SGDOptions&>(group.options()).lr(lr); break;
-    }
-  }
-}
 
 void checkSet(const TrainingSet& set, const std::string& name, int numClasses, int rows, int cols) {
   if (set.features.empty()) throw Error(name + " set is empty");
@@ -377,7 +350,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
         throw Error("training diverged: the loss is " + fmt(lossValue) + " at epoch " +
                     std::to_string(epoch) + ", batch " + std::to_string(b + 1) + " (learning rate " +
                     fmt(lr) + "); check the input features or lower learning_rate");
-      optimizer->zero_grad();
+      clearGradients(*optimizer);
       loss.backward();
       optimizer->step();
 
@@ -462,6 +435,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   result.history = state.history;
   result.train_seconds = secondsSince(callStart);
   result.train_samples_per_second = stepSeconds > 0.0 ? double(samplesTrained) / stepSeconds : 0.0;
+  if (device.heapAllocator) releaseFreeMemory();  // the activations' pages, kept for reuse until now
   return result;
 }
 
