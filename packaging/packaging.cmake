@@ -58,4 +58,18 @@ add_custom_command(OUTPUT ${_serwb_man} ${_serwb_man}.gz
 add_custom_target(serwb_manpage ALL DEPENDS ${_serwb_man}.gz)
 install(FILES ${_serwb_man}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 
+# serwb-gui.1: written by hand (its options are few); tests/packaging checks that it documents
+# every option `serwb-gui --help` lists.
+if(SERWB_BUILD_GUI)
+  set(_serwb_gui_man ${PROJECT_BINARY_DIR}/packaging/man/serwb-gui.1)
+  configure_file(${_serwb_pkg_dir}/serwb-gui.1.in ${_serwb_gui_man} @ONLY)
+  add_custom_command(OUTPUT ${_serwb_gui_man}.gz
+    COMMAND gzip -9 -n -f -k ${_serwb_gui_man}
+    DEPENDS ${_serwb_pkg_dir}/serwb-gui.1.in
+    COMMENT "Compressing the serwb-gui man page"
+    VERBATIM)
+  add_custom_target(serwb_gui_manpage ALL DEPENDS ${_serwb_gui_man}.gz)
+  install(FILES ${_serwb_gui_man}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+endif()
+
 include(${_serwb_pkg_dir}/cpack.cmake)
