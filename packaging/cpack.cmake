@@ -10,6 +10,7 @@ set(CPACK_PACKAGE_DESCRIPTION
 log-mel and MFCC features, trains libtorch networks or libsvm classifiers and reports the results.\n\
 This package holds the serwb command line tool and the serwb-gui Qt application.")
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+set(CPACK_RESOURCE_FILE_LICENSE "${PROJECT_SOURCE_DIR}/LICENSE")
 set(CPACK_STRIP_FILES ON)
 
 set(CPACK_DEBIAN_FILE_NAME "DEB-DEFAULT")  # serwb_<version>_<arch>.deb

@@ -5,7 +5,7 @@
 # (tests/packaging spells it out too).
 set(SERWB_APP_ID "io.github.serwb.SERWorkbench")
 set(SERWB_RELEASE_DATE "2026-11-23" CACHE STRING "Release date of PROJECT_VERSION in the AppStream metainfo")
-set(SERWB_PROJECT_LICENSE "" CACHE STRING "SPDX licence expression for the AppStream metainfo (empty: omitted)")
+set(SERWB_PROJECT_LICENSE "GPL-3.0-or-later" CACHE STRING "SPDX licence expression for the AppStream metainfo (empty: omitted)")
 
 set(_serwb_pkg_dir ${PROJECT_SOURCE_DIR}/packaging)
 set(_serwb_desktop ${PROJECT_SOURCE_DIR}/resources/desktop/${SERWB_APP_ID}.desktop)
@@ -71,5 +71,8 @@ if(SERWB_BUILD_GUI)
   add_custom_target(serwb_gui_manpage ALL DEPENDS ${_serwb_gui_man}.gz)
   install(FILES ${_serwb_gui_man}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 endif()
+
+# Debian's place for the licence: /usr/share/doc/serwb/copyright (machine-readable format).
+install(FILES ${_serwb_pkg_dir}/copyright DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/serwb)
 
 include(${_serwb_pkg_dir}/cpack.cmake)

@@ -60,7 +60,8 @@ fi
 # Files.
 for f in usr/bin/serwb usr/bin/serwb-gui \
          usr/share/applications/$app_id.desktop usr/share/metainfo/$app_id.metainfo.xml \
-         usr/share/icons/hicolor/scalable/apps/serwb.svg usr/share/man/man1/serwb.1.gz; do
+         usr/share/icons/hicolor/scalable/apps/serwb.svg usr/share/man/man1/serwb.1.gz \
+         usr/share/man/man1/serwb-gui.1.gz usr/share/doc/serwb/copyright; do
   [ -f "$root/$f" ] || fail "missing /$f"
 done
 for size in 16 22 24 32 48 64 128 256; do
@@ -87,8 +88,10 @@ if command -v appstreamcli >/dev/null 2>&1; then
     { cat "$scratch/appstream.log"; fail "appstreamcli validate-tree"; }
 fi
 if command -v man >/dev/null 2>&1; then
-  warnings=$(MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/serwb.1.gz" 2>&1 >/dev/null || true)
-  [ -z "$warnings" ] && pass "man page formats cleanly" || fail "man page: $warnings"
+  for page in serwb serwb-gui; do
+    warnings=$(MANWIDTH=80 man --warnings -l "$root/usr/share/man/man1/$page.1.gz" 2>&1 >/dev/null || true)
+    [ -z "$warnings" ] && pass "$page(1) formats cleanly" || fail "$page(1): $warnings"
+  done
 fi
 
 # Run.
