@@ -36,27 +36,16 @@ std::vector<CorpusSpec> CorpusOptions::specs() const {
     mapping[pair.substr(0, eq)] = pair.substr(eq + 1);
   }
   std::vector<CorpusSpec> out;
-  for (const auto& dir : ravdess) {
-    CorpusSpec s;
-    s.reader = CorpusReader::Ravdess;
-    s.path = dir;
-    s.includeSong = includeSong;
-    out.push_back(s);
-  }
-  for (const auto& dir : cremaD) {
-    CorpusSpec s;
-    s.reader = CorpusReader::CremaD;
-    s.path = dir;
-    s.demographics = demographics;
-    out.push_back(s);
-  }
-  for (const auto& csv : manifests) {
-    CorpusSpec s;
-    s.reader = CorpusReader::Manifest;
-    s.path = csv;
-    s.labelMap = mapping;
-    out.push_back(s);
-  }
+  // Appends a spec for `path` read by `reader`; the caller sets that reader's own option.
+  auto add = [&out](CorpusReader reader, const std::string& path) -> CorpusSpec& {
+    CorpusSpec& s = out.emplace_back();
+    s.reader = reader;
+    s.path = path;
+    return s;
+  };
+  for (const auto& dir : ravdess) add(CorpusReader::Ravdess, dir).includeSong = includeSong;
+  for (const auto& dir : cremaD) add(CorpusReader::CremaD, dir).demographics = demographics;
+  for (const auto& csv : manifests) add(CorpusReader::Manifest, csv).labelMap = mapping;
   return out;
 }
 

@@ -65,14 +65,14 @@ PredictionTable readPredictionsCsv(const std::filesystem::path& path) {
     }
   }
   for (const std::string& col : fixedColumns())
-    if (!column.count(col)) throw Error("'" + name + "': missing column '" + col + "'");
+    if (!column.count(col)) throw Error(name + ": no '" + col + "' column");
   if (table.labels.empty())
-    throw Error("'" + name + "': no p_<label> columns, so the label list is unknown");
+    throw Error(name + ": no p_<label> columns, so the label list is unknown");
   std::map<std::string, int> labelIndex;
   for (std::size_t c = 0; c < table.labels.size(); ++c) labelIndex[table.labels[c]] = int(c);
 
   for (const CsvRecord& row : csv.rows) {
-    const std::string where = "'" + name + "' line " + std::to_string(row.line);
+    const std::string where = name + ": line " + std::to_string(row.line);
     Prediction p;
     p.path = row[column["path"]];
     p.corpus = row[column["corpus"]];
@@ -95,7 +95,8 @@ PredictionTable readPredictionsCsv(const std::filesystem::path& path) {
         float value = 0.0f;
         const auto res = std::from_chars(v.data(), v.data() + v.size(), value);
         if (res.ec != std::errc() || res.ptr != v.data() + v.size())
-          throw Error(where + ": '" + v + "' in column '" + header[c] + "' is not a number");
+          throw Error(name + ": row " + std::to_string(row.line) + ", column '" + header[c] +
+                      "': '" + v + "' is not a number");
         p.probabilities.push_back(value);
       }
     } else if (empty != probColumns.size()) {

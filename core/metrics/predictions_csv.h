@@ -21,8 +21,10 @@ struct PredictionTable {
   std::vector<Prediction> predictions;  // truth/predicted index `labels`
 };
 
-// Throws ser::Error naming the file and line for a missing column, an unknown label, a bad
-// number or malformed quoting.
+// Reads a predictions.csv as writePredictionsCsv writes it: every column above is required.
+// Throws ser::Error "<path>: ..." naming the file, and the line for a row's error: "no 'sex'
+// column", "line N: predicted label 'x' has no p_ column", "row N, column 'p_sad': 'x' is not a
+// number" (N: the 1-based line), or the ser::readCsvFile errors (malformed quoting, ragged rows).
 PredictionTable readPredictionsCsv(const std::filesystem::path& path);
 
 }  // namespace ser

@@ -1,11 +1,14 @@
 #include "core/runs/run_folder.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 
 #include "core/base/atomic_file.h"
 #include "core/base/csv.h"
 #include "core/base/error.h"
+#include "core/corpus/clip.h"
+#include "core/metrics/predictions_csv.h"
 
 namespace ser {
 namespace {
@@ -71,34 +74,53 @@ void validateMetrics(const nlohmann::json& m, const fs::path& file, std::vector<
   }
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// A probability as written: predictions.csv holds floats in shortest round-trip form, so printing
+// the float that way and reading the text as a double gives the written decimal (0.56, not
+// 0.56000000238...).
+double writtenValue(float v) {
+  char buf[32];
+  const auto printed = std::to_chars(buf, buf + sizeof buf, v);
+  double out = 0.0;
+  std::from_chars(buf, printed.ptr, out);
+  return out;
+}
+
+// predictions.csv through ser::readPredictionsCsv, whose errors become "Corrupt run file: <path>:
+// ...". Its p_<label> columns must be metrics.json's labels, in the same order.
 std::vector<PredictionRow> readPredictions(const fs::path& file, const std::vector<std::string>& labels) {
   if (!fs::exists(file)) throw Error("Missing run file: " + file.string());
-  const CsvTable t = readRunCsv(file);
-  auto need = [&](const std::string& name) {
-    const int c = t.column(name);
-    if (c < 0) throw Error("Corrupt run file: " + file.string() + ": no '" + name + "' column");
-    return c;
-  };
-  const int cPath = need("path"), cTrue = need("true"), cPred = need("predicted");
-  const int cCorpus = t.column("corpus"), cSpeaker = t.column("speaker"), cSex = t.column("sex");
-  std::vector<int> cProb;
-  for (const auto& l : labels) cProb.push_back(t.column("p_" + l));
+  PredictionTable table;
+  try {
+    table = readPredictionsCsv(file);
+  } catch (const Error& e) {
+    throw Error(std::string("Corrupt run file: ") + e.what());
+  }
+  if (table.labels != labels)
+    throw Error("Corrupt run file: " + file.string() + ": the p_<label> columns (" +
+                joined(table.labels) + ") are not the labels of metrics.json (" + joined(labels) +
+                "), in that order");
 
   std::vector<PredictionRow> out;
-  out.reserve(t.rows.size());
-  for (const CsvRecord& f : t.rows) {
-    PredictionRow p;
-    p.path = f[cPath];
-    p.trueLabel = f[cTrue];
-    p.predicted = f[cPred];
-    if (cCorpus >= 0) p.corpus = f[cCorpus];
-    if (cSpeaker >= 0) p.speaker = f[cSpeaker];
-    if (cSex >= 0) p.sex = f[cSex];
-    p.probabilities.reserve(labels.size());
-    for (std::size_t k = 0; k < labels.size(); ++k)
-      p.probabilities.push_back(cProb[k] < 0 ? std::nan("")
-                                             : toNumber(f[cProb[k]], file, f.line, "p_" + labels[k]));
-    out.push_back(std::move(p));
+  out.reserve(table.predictions.size());
+  for (Prediction& p : table.predictions) {
+    PredictionRow row;
+    row.path = std::move(p.path);
+    row.corpus = std::move(p.corpus);
+    row.speaker = std::move(p.speaker);
+    row.sex = p.sex == Sex::Unknown ? std::string() : toString(p.sex);
+    row.trueLabel = labels[std::size_t(p.truth)];
+    row.predicted = labels[std::size_t(p.predicted)];
+    if (p.probabilities.empty())
+      row.probabilities.assign(labels.size(), std::nan(""));
+    else
+      for (float v : p.probabilities) row.probabilities.push_back(writtenValue(v));
+    out.push_back(std::move(row));
   }
   return out;
 }

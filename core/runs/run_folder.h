@@ -23,7 +23,8 @@ struct PredictionRow {
   std::string sex;                   // "male", "female" or "" when unknown
   std::string trueLabel;
   std::string predicted;
-  std::vector<double> probabilities; // one per RunFolder::labels entry, same order
+  std::vector<double> probabilities; // one per RunFolder::labels entry, same order; NaN when the
+                                     // clip has none (empty cells)
 
   bool correct() const { return trueLabel == predicted; }
 };
@@ -62,6 +63,8 @@ struct RunFolder {
 
 // Loads a run folder. Throws ser::Error naming the missing or corrupt file (full path) and what is
 // wrong with it. config.json, metrics.json and predictions.csv are required; curves.csv is optional.
+// predictions.csv is read with ser::readPredictionsCsv (every column required) and its p_<label>
+// columns must be metrics.json's labels in the same order.
 RunFolder loadRunFolder(const std::string& dir);
 
 // True when `dir` looks like a run folder (has metrics.json).

@@ -26,6 +26,19 @@ inline const std::vector<std::string>& referenceCases() {
   return cases;
 }
 
+// The data rows of a test run once per reference case: one QString column "caseName".
+inline void addReferenceCaseRows() {
+  QTest::addColumn<QString>("caseName");
+  for (const std::string& c : referenceCases())
+    QTest::newRow(c.c_str()) << QString::fromStdString(c);
+}
+
+// The reference case of the running data row (see addReferenceCaseRows).
+inline nlohmann::json currentReferenceCase() {
+  QFETCH(QString, caseName);
+  return loadReference("case_" + caseName.toStdString() + ".json");
+}
+
 // The float signal (int16 PCM / 32768, exactly as the generator fed it to torch).
 inline std::vector<float> referenceSignal(const std::string& name) {
   static const nlohmann::json file = loadReference("signals.json");

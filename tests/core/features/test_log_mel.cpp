@@ -12,14 +12,9 @@ class LogMelTest : public QObject {
 
  private slots:
   // Agreement with log(melscale_fbanks^T @ |torch.stft|^2 + offset).
-  void matchesTorch_data() {
-    QTest::addColumn<QString>("caseName");
-    for (const std::string& c : test::referenceCases())
-      QTest::newRow(c.c_str()) << QString::fromStdString(c);
-  }
+  void matchesTorch_data() { test::addReferenceCaseRows(); }
   void matchesTorch() {
-    QFETCH(QString, caseName);
-    const nlohmann::json ref = test::loadReference("case_" + caseName.toStdString() + ".json");
+    const nlohmann::json ref = test::currentReferenceCase();
     const LogMel logMel(test::referenceLogMelParams(ref.at("params")));
     const FeatureMatrix ours =
         logMel.compute(test::referenceSignal(ref.at("signal").get<std::string>()));

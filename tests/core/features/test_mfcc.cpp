@@ -12,14 +12,9 @@ class MfccTest : public QObject {
 
  private slots:
   // Agreement with create_dct(n_mfcc, n_mels, "ortho") applied to the torch log-mel.
-  void matchesTorch_data() {
-    QTest::addColumn<QString>("caseName");
-    for (const std::string& c : test::referenceCases())
-      QTest::newRow(c.c_str()) << QString::fromStdString(c);
-  }
+  void matchesTorch_data() { test::addReferenceCaseRows(); }
   void matchesTorch() {
-    QFETCH(QString, caseName);
-    const nlohmann::json ref = test::loadReference("case_" + caseName.toStdString() + ".json");
+    const nlohmann::json ref = test::currentReferenceCase();
     const Mfcc mfcc(test::referenceLogMelParams(ref.at("params")),
                     ref.at("params").at("n_mfcc").get<int>());
     const FeatureMatrix ours =
@@ -35,8 +30,7 @@ class MfccTest : public QObject {
   // The DCT alone, applied to the torch log-mel.
   void dctMatchesTorch_data() { matchesTorch_data(); }
   void dctMatchesTorch() {
-    QFETCH(QString, caseName);
-    const nlohmann::json ref = test::loadReference("case_" + caseName.toStdString() + ".json");
+    const nlohmann::json ref = test::currentReferenceCase();
     const Mfcc mfcc(test::referenceLogMelParams(ref.at("params")),
                     ref.at("params").at("n_mfcc").get<int>());
     const FeatureMatrix ours = mfcc.fromLogMel(test::referenceMatrix(ref.at("log_mel")));
@@ -47,8 +41,7 @@ class MfccTest : public QObject {
   // compute_deltas(win_length=5, mode="replicate") on the reference MFCC, isolating deltas().
   void deltasMatchTorch_data() { matchesTorch_data(); }
   void deltasMatchTorch() {
-    QFETCH(QString, caseName);
-    const nlohmann::json ref = test::loadReference("case_" + caseName.toStdString() + ".json");
+    const nlohmann::json ref = test::currentReferenceCase();
     const FeatureMatrix ours = deltas(test::referenceMatrix(ref.at("mfcc")));
     const FeatureMatrix expected = test::referenceMatrix(ref.at("deltas"));
     const double diff = test::maxAbsDiff(ours, expected);

@@ -61,14 +61,9 @@ class StftTest : public QObject {
   }
 
   // Agreement with torch.stft(center=True, pad_mode="reflect") |X|^2 at the stored frames.
-  void matchesTorch_data() {
-    QTest::addColumn<QString>("caseName");
-    for (const std::string& c : test::referenceCases())
-      QTest::newRow(c.c_str()) << QString::fromStdString(c);
-  }
+  void matchesTorch_data() { test::addReferenceCaseRows(); }
   void matchesTorch() {
-    QFETCH(QString, caseName);
-    const nlohmann::json ref = test::loadReference("case_" + caseName.toStdString() + ".json");
+    const nlohmann::json ref = test::currentReferenceCase();
     Stft stft(test::referenceLogMelParams(ref.at("params")).stft);
     const FeatureMatrix ours =
         stft.power(test::referenceSignal(ref.at("signal").get<std::string>()));

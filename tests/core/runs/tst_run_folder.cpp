@@ -1,6 +1,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 #include "core/base/csv.h"
 #include "core/base/error.h"
 #include "core/runs/metrics_export.h"
@@ -18,6 +20,7 @@ class TestRunFolder : public QObject {
   void loadsRunFolder();
   void runWithoutCurves();
   void confusionFallsBackToPredictions();
+  void predictionRowsFromCsv();
   void errorsNameTheFile_data();
   void errorsNameTheFile();
   void loadsStudy();
@@ -77,6 +80,35 @@ void TestRunFolder::confusionFallsBackToPredictions() {
   QCOMPARE(withoutConfusion.confusion(), withConfusion.confusion());
 }
 
+// Rows keep the file's text; sex becomes "male"/"female"/"" and probabilities are doubles in
+// metrics.json's label order, all NaN for a clip written without them.
+void TestRunFolder::predictionRowsFromCsv() {
+  QTemporaryDir tmp;
+  QVERIFY(writeRunFixture(tmp.path()));
+  QVERIFY(writeText(tmp.filePath("predictions.csv"),
+                    "path,corpus,speaker,sex,true,predicted,p_neutral,p_happy,p_sad,p_angry\n"
+                    "\"/d/a, b.wav\",demo-acted,Actor_03,male,happy,angry,0.04,0.38,0.02,0.56\n"
+                    "/d/c.wav,demo-crowd,1001,female,sad,sad,0.1,0.2,0.3,0.4\n"
+                    "/d/e.wav,demo-crowd,1002,unknown,angry,neutral,,,,\n"));
+  const auto run = ser::loadRunFolder(tmp.path().toStdString());
+  QCOMPARE(run.predictions.size(), std::size_t(3));
+  const auto& a = run.predictions[0];
+  QCOMPARE(QString::fromStdString(a.path), QString("/d/a, b.wav"));
+  QCOMPARE(QString::fromStdString(a.corpus), QString("demo-acted"));
+  QCOMPARE(QString::fromStdString(a.speaker), QString("Actor_03"));
+  QCOMPARE(QString::fromStdString(a.sex), QString("male"));
+  QCOMPARE(QString::fromStdString(a.trueLabel), QString("happy"));
+  QCOMPARE(QString::fromStdString(a.predicted), QString("angry"));
+  QVERIFY(a.probabilities == (std::vector<double>{0.04, 0.38, 0.02, 0.56}));  // exact: as written
+  QCOMPARE(QString::fromStdString(run.predictions[1].sex), QString("female"));
+  QVERIFY(run.predictions[1].probabilities == (std::vector<double>{0.1, 0.2, 0.3, 0.4}));
+  const auto& none = run.predictions[2];
+  QCOMPARE(QString::fromStdString(none.sex), QString());
+  QCOMPARE(none.probabilities.size(), run.labels.size());
+  for (double p : none.probabilities) QVERIFY(std::isnan(p));
+  QCOMPARE(run.confidence(none), 0.0);
+}
+
 void TestRunFolder::errorsNameTheFile_data() {
   QTest::addColumn<QString>("file");
   QTest::addColumn<QByteArray>("content");  // empty: delete the file
@@ -92,12 +124,44 @@ void TestRunFolder::errorsNameTheFile_data() {
       << "metrics.json" << QByteArray(R"({"labels": ["a", "b"], "confusion": [[1, 2]]})")
       << "%1/metrics.json: 'confusion' must have one row per label (2)";
   QTest::newRow("config not JSON") << "config.json" << QByteArray("seed = 1") << "Corrupt run file: %1/config.json";
+  // serwb always writes every column, so every column is required.
   QTest::newRow("predictions without predicted column")
-      << "predictions.csv" << QByteArray("path,true\nx.wav,sad\n") << "%1/predictions.csv: no 'predicted' column";
+      << "predictions.csv"
+      << QByteArray("path,corpus,speaker,sex,true,p_neutral,p_happy,p_sad,p_angry\n"
+                    "x.wav,c,c:1,male,sad,0.1,0.1,0.7,0.1\n")
+      << "Corrupt run file: %1/predictions.csv: no 'predicted' column";
+  QTest::newRow("predictions without sex column")
+      << "predictions.csv"
+      << QByteArray("path,corpus,speaker,true,predicted,p_neutral,p_happy,p_sad,p_angry\n"
+                    "x.wav,c,c:1,sad,sad,0.1,0.1,0.7,0.1\n")
+      << "Corrupt run file: %1/predictions.csv: no 'sex' column";
   QTest::newRow("predictions bad probability")
       << "predictions.csv"
-      << QByteArray("path,true,predicted,p_neutral,p_happy,p_sad,p_angry\nx.wav,sad,sad,0.1,0.1,high,0.1\n")
-      << "%1/predictions.csv: row 2, column 'p_sad': 'high' is not a number";
+      << QByteArray("path,corpus,speaker,sex,true,predicted,p_neutral,p_happy,p_sad,p_angry\n"
+                    "x.wav,c,c:1,male,sad,sad,0.1,0.1,high,0.1\n")
+      << "Corrupt run file: %1/predictions.csv: row 2, column 'p_sad': 'high' is not a number";
+  QTest::newRow("predictions some probabilities empty")
+      << "predictions.csv"
+      << QByteArray("path,corpus,speaker,sex,true,predicted,p_neutral,p_happy,p_sad,p_angry\n"
+                    "x.wav,c,c:1,male,sad,sad,0.1,,0.7,0.1\n")
+      << "Corrupt run file: %1/predictions.csv: line 2: some probability cells are empty";
+  QTest::newRow("predictions label without p_ column")
+      << "predictions.csv"
+      << QByteArray("path,corpus,speaker,sex,true,predicted,p_neutral,p_happy,p_sad,p_angry\n"
+                    "x.wav,c,c:1,male,calm,sad,0.1,0.1,0.7,0.1\n")
+      << "Corrupt run file: %1/predictions.csv: line 2: true label 'calm' has no p_ column";
+  QTest::newRow("predictions p_ columns in another order than metrics labels")
+      << "predictions.csv"
+      << QByteArray("path,corpus,speaker,sex,true,predicted,p_happy,p_neutral,p_sad,p_angry\n"
+                    "x.wav,c,c:1,male,sad,sad,0.1,0.1,0.7,0.1\n")
+      << "Corrupt run file: %1/predictions.csv: the p_<label> columns (happy, neutral, sad, angry) "
+         "are not the labels of metrics.json (neutral, happy, sad, angry)";
+  QTest::newRow("predictions p_ column missing for a metrics label")
+      << "predictions.csv"
+      << QByteArray("path,corpus,speaker,sex,true,predicted,p_neutral,p_happy,p_sad\n"
+                    "x.wav,c,c:1,male,sad,sad,0.1,0.1,0.8\n")
+      << "Corrupt run file: %1/predictions.csv: the p_<label> columns (neutral, happy, sad) "
+         "are not the labels of metrics.json (neutral, happy, sad, angry)";
   QTest::newRow("predictions ragged row")
       << "predictions.csv" << QByteArray("path,true,predicted\nx.wav,sad\n") << "%1/predictions.csv: line 2";
   QTest::newRow("predictions unterminated quote")
