@@ -24,6 +24,9 @@ class ClipFilterProxy : public QSortFilterProxyModel {
 
  protected:
   bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+  // Compares the model's rows directly (the same order as its SortRole values) instead of going
+  // through two QVariants per comparison: 100 000 rows sort by speaker several times faster.
+  bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
  private:
   void refilter();
