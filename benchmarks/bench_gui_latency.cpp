@@ -14,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <QApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEvent>
 #include <QMetaEnum>
@@ -91,10 +92,12 @@ int main(int argc, char** argv) {
   CLI::App cli{"GUI event-loop latency while the Training panel trains"};
   int epochs = 4, actors = 4, batch = 8;
   double seconds = 1.0;
+  std::string shots;
   cli.add_option("--epochs", epochs, "training epochs")->check(CLI::Range(1, 1000));
   cli.add_option("--actors", actors, "demo actors per corpus")->check(CLI::Range(3, 24));
   cli.add_option("--batch-size", batch, "samples per step")->check(CLI::Range(1, 512));
   cli.add_option("--clip-seconds", seconds, "clip length")->check(CLI::Range(0.5, 10.0));
+  cli.add_option("--screenshots", shots, "save the window mid-training and at the end as PNGs here");
   CLI11_PARSE(cli, argc, argv);
 
   QStandardPaths::setTestModeEnabled(true);
@@ -166,6 +169,20 @@ int main(int argc, char** argv) {
   QString error;
   bool ended = false;
   QObject::connect(panel, &TrainingPanel::runFinished, [&] { ended = true; });
+  QTimer shotTimer;
+  if (!shots.empty()) {
+    QDir().mkpath(QString::fromStdString(shots));
+    // Mid-training: once half the epochs are drawn (the grab itself is not counted as a stall).
+    QObject::connect(&shotTimer, &QTimer::timeout, [&] {
+      if (!panel->isRunning() || panel->curves()->epochPointCount() < (epochs + 1) / 2) return;
+      shotTimer.stop();
+      app.recording = false;
+      window.grab().save(QString::fromStdString(shots) + QStringLiteral("/training.png"));
+      lastUs = -1;  // restart the gap measurement after the grab
+      app.recording = true;
+    });
+    shotTimer.start(50);
+  }
   QObject::connect(panel, &TrainingPanel::runFailed, [&](const QString&, const QString& message) {
     error = message;
     ended = true;
@@ -185,6 +202,10 @@ int main(int argc, char** argv) {
   quitWhenDone.start(50);
   app.exec();
   app.recording = false;
+  if (!shots.empty()) {
+    QApplication::processEvents();
+    window.grab().save(QString::fromStdString(shots) + QStringLiteral("/results.png"));
+  }
   if (!error.isEmpty()) {
     std::cerr << "bench_gui_latency: training failed: " << error.toStdString() << "\n";
     return 1;

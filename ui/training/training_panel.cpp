@@ -42,6 +42,7 @@ namespace ser {
 namespace {
 
 QString duration(double seconds) {
+  if (seconds < 9.95) return QObject::tr("%1 s").arg(seconds, 0, 'f', 1);  // fast epochs: 0.2 s, not 0 s
   const qint64 s = qint64(seconds + 0.5);
   if (s < 60) return QObject::tr("%1 s").arg(s);
   if (s < 3600) return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
