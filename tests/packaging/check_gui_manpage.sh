@@ -15,13 +15,6 @@ for option in $options; do
     status=1
   fi
 done
-if command -v groff >/dev/null 2>&1; then
-  warnings=$(printf '%s\n' "$text" | groff -man -ww -z -Tutf8 2>&1 || true)
-  if [ -n "$warnings" ]; then
-    echo "FAIL: groff warnings:"
-    printf '%s\n' "$warnings"
-    status=1
-  fi
-fi
+sh "$(dirname "$0")/check_roff.sh" "$page" || status=1
 [ "$status" -eq 0 ] && echo "serwb-gui man page OK ($(printf '%s\n' "$options" | wc -l) options)"
 exit "$status"

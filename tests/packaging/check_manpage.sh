@@ -16,13 +16,6 @@ if printf '%s\n' "$text" | grep -q '^\.SS serwb'; then :; else
   echo "FAIL: the man page has no subcommand sections"
   status=1
 fi
-if command -v groff >/dev/null 2>&1; then
-  warnings=$(printf '%s\n' "$text" | groff -man -ww -z -Tutf8 2>&1 || true)
-  if [ -n "$warnings" ]; then
-    echo "FAIL: groff warnings:"
-    printf '%s\n' "$warnings"
-    status=1
-  fi
-fi
+sh "$(dirname "$0")/check_roff.sh" "$page" || status=1
 [ "$status" -eq 0 ] && echo "man page OK"
 exit "$status"
