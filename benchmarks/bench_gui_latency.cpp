@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/corpus/corpus_spec.h"
+#include "core/corpus/corpus_summary.h"
 #include "core/demo/demo_corpus.h"
 #include "ui/dataset/corpus_loader.h"
 #include "ui/dataset/dataset_selection.h"
@@ -119,10 +120,7 @@ int main(int argc, char** argv) {
   DatasetSelection selection;
   selection.corpora = demoCorpusSpecs(demo);
   auto corpus = std::make_shared<Corpus>(loadCorpora(selection.corpora, selection.policy));
-  std::vector<std::string> speakers;
-  for (const Clip& c : corpus->clips) speakers.push_back(c.speaker);
-  std::sort(speakers.begin(), speakers.end());
-  speakers.erase(std::unique(speakers.begin(), speakers.end()), speakers.end());
+  const std::vector<std::string> speakers = speakerIds(corpus->clips);
   proposeHeldOutSpeakers(speakers, selection.split.testSpeakers, selection.split.validationSpeakers);
   window.setDataset(selection, corpus);
 

@@ -9,9 +9,7 @@ CorpusSummary summarise(const Corpus& corpus) {
   CorpusSummary s;
   s.clips = corpus.clips.size();
   s.bySex = {{"male", 0}, {"female", 0}, {"unknown", 0}};
-  std::set<std::string> speakers;
   for (const Clip& c : corpus.clips) {
-    speakers.insert(c.speaker);
     const std::string sex = toString(c.sex);
     ++s.bySex[sex];
     ++s.byEmotion[c.emotion];
@@ -20,8 +18,14 @@ CorpusSummary summarise(const Corpus& corpus) {
     ++s.byCorpusEmotionSex[c.corpus][c.emotion][sex];
     s.audioSeconds += c.seconds();
   }
-  s.speakerIds.assign(speakers.begin(), speakers.end());
+  s.speakerIds = speakerIds(corpus.clips);
   return s;
+}
+
+std::vector<std::string> speakerIds(const std::vector<Clip>& clips) {
+  std::set<std::string> speakers;
+  for (const Clip& c : clips) speakers.insert(c.speaker);
+  return {speakers.begin(), speakers.end()};
 }
 
 nlohmann::json summaryJson(const Corpus& corpus) {

@@ -24,6 +24,9 @@ struct CorpusSummary {
 
 CorpusSummary summarise(const Corpus& corpus);
 
+// The distinct speaker ids of `clips`, sorted (what CorpusSummary::speakerIds holds).
+std::vector<std::string> speakerIds(const std::vector<Clip>& clips);
+
 // {clips, speakers, speaker_ids, by_sex, by_emotion, by_common, by_corpus, audio_seconds,
 //  synthetic, warnings, skipped: [{path, reason}]}
 nlohmann::json summaryJson(const Corpus& corpus);

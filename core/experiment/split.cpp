@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/base/error.h"
+#include "core/base/text.h"
 
 namespace ser {
 
@@ -26,12 +27,6 @@ std::string fmt(double v) {
   std::ostringstream os;
   os << v;
   return os.str();
-}
-
-std::string joinIds(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + id;
-  return out;
 }
 
 // The speakers that have at least one usable clip, with their sex.
@@ -115,7 +110,7 @@ void checkKnown(const std::vector<std::string>& ids, const SpeakerPool& pool, co
     if (!std::binary_search(pool.all.begin(), pool.all.end(), id)) unknown.push_back(id);
   if (!unknown.empty())
     throw Error(std::string("split: unknown ") + list + " speaker id" +
-                (unknown.size() > 1 ? "s " : " ") + joinIds(unknown) +
+                (unknown.size() > 1 ? "s " : " ") + joinStrings(unknown) +
                 " (ids look like \"ravdess:11\")");
 }
 
@@ -164,7 +159,7 @@ void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& label
   std::set_intersection(explicitTest.begin(), explicitTest.end(), explicitVal.begin(),
                         explicitVal.end(), std::back_inserter(both));
   if (!both.empty())
-    throw Error("split: speaker" + std::string(both.size() > 1 ? "s " : " ") + joinIds(both) +
+    throw Error("split: speaker" + std::string(both.size() > 1 ? "s " : " ") + joinStrings(both) +
                 " listed for both test and validation");
   for (const std::string& id : explicitTest)
     if (!std::binary_search(pool.eligible.begin(), pool.eligible.end(), id))
@@ -375,7 +370,7 @@ SplitSpec ravdessPresetSpec(const std::vector<Clip>& clips) {
     for (const std::string& id : *list)
       if (!present.count(id)) missing.push_back(id);
   if (!missing.empty())
-    throw Error("RAVDESS preset split needs actors 19-24; missing " + joinIds(missing));
+    throw Error("RAVDESS preset split needs actors 19-24; missing " + joinStrings(missing));
   return spec;
 }
 

@@ -7,6 +7,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/csv.h"
 #include "core/base/error.h"
+#include "core/base/text.h"
 #include "core/corpus/clip.h"
 #include "core/metrics/predictions_csv.h"
 
@@ -74,12 +75,6 @@ void validateMetrics(const nlohmann::json& m, const fs::path& file, std::vector<
   }
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 // A probability as written: predictions.csv holds floats in shortest round-trip form, so printing
 // the float that way and reading the text as a double gives the written decimal (0.56, not
 // 0.56000000238...).
@@ -103,7 +98,7 @@ std::vector<PredictionRow> readPredictions(const fs::path& file, const std::vect
   }
   if (table.labels != labels)
     throw Error("Corrupt run file: " + file.string() + ": the p_<label> columns (" +
-                joined(table.labels) + ") are not the labels of metrics.json (" + joined(labels) +
+                joinStrings(table.labels) + ") are not the labels of metrics.json (" + joinStrings(labels) +
                 "), in that order");
 
   std::vector<PredictionRow> out;

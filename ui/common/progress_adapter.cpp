@@ -38,7 +38,6 @@ void ProgressAdapter::flush() {
     pending_ = false;
   }
   sinceEmit_.start();
-  ++delivered_;
   emit progressed(qulonglong(report.done), qulonglong(report.total), QString::fromStdString(report.item));
 }
 

@@ -26,7 +26,6 @@ class ProgressAdapter : public QObject, public ProgressReporter {
 
   // GUI thread: emits the latest report now if it has not been delivered yet.
   void flush();
-  int deliveredCount() const { return delivered_; }
 
  signals:
   // `total` == 0 means "unknown amount of work".
@@ -43,7 +42,6 @@ class ProgressAdapter : public QObject, public ProgressReporter {
   Report latest_;
   bool pending_ = false;  // a report is waiting for deliver(); guarded by mutex_
   QElapsedTimer sinceEmit_;
-  int delivered_ = 0;
 };
 
 }  // namespace ser

@@ -61,17 +61,11 @@ bool ClipFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right
   if (!clips_ || left.column() != right.column()) return QSortFilterProxyModel::lessThan(left, right);
   const ClipTableModel::Row& a = clips_->row(left.row());
   const ClipTableModel::Row& b = clips_->row(right.row());
-  const Qt::CaseSensitivity cs = sortCaseSensitivity();
-  switch (left.column()) {
-    case ClipTableModel::CorpusColumn: return a.corpus.compare(b.corpus, cs) < 0;
-    case ClipTableModel::SpeakerColumn: return a.speaker.compare(b.speaker, cs) < 0;
-    case ClipTableModel::SexColumn: return a.sex.compare(b.sex, cs) < 0;
-    case ClipTableModel::EmotionColumn: return a.emotion.compare(b.emotion, cs) < 0;
-    case ClipTableModel::CommonColumn: return a.common.compare(b.common, cs) < 0;
-    case ClipTableModel::DurationColumn: return a.seconds < b.seconds;
-    case ClipTableModel::PathColumn: return a.path.compare(b.path, cs) < 0;
-    default: return QSortFilterProxyModel::lessThan(left, right);
-  }
+  if (left.column() == ClipTableModel::DurationColumn) return a.seconds < b.seconds;
+  const QString* x = ClipTableModel::textOf(a, left.column());
+  const QString* y = ClipTableModel::textOf(b, left.column());
+  if (!x || !y) return QSortFilterProxyModel::lessThan(left, right);
+  return x->compare(*y, sortCaseSensitivity()) < 0;
 }
 
 }  // namespace ser

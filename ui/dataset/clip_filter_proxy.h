@@ -24,8 +24,9 @@ class ClipFilterProxy : public QSortFilterProxyModel {
 
  protected:
   bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
-  // Compares the model's rows directly (the same order as its SortRole values) instead of going
-  // through two QVariants per comparison: 100 000 rows sort by speaker several times faster.
+  // Compares the model's rows directly (ClipTableModel::textOf, the same order as its SortRole
+  // values) instead of through two QVariants per comparison (benchmarks/bench_browser, 100 000
+  // rows: by duration 74 -> 41 ms, by speaker 647 -> 529 ms).
   bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
 
  private:

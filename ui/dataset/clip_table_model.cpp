@@ -28,23 +28,29 @@ int ClipTableModel::columnCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : ColumnCount;
 }
 
+const QString* ClipTableModel::textOf(const Row& r, int column) {
+  switch (column) {
+    case CorpusColumn: return &r.corpus;
+    case SpeakerColumn: return &r.speaker;
+    case SexColumn: return &r.sex;
+    case EmotionColumn: return &r.emotion;
+    case CommonColumn: return &r.common;
+    case PathColumn: return &r.path;
+    default: return nullptr;
+  }
+}
+
 QVariant ClipTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= int(rows_.size())) return {};
   const Row& r = rows_[std::size_t(index.row())];
   switch (role) {
     case Qt::DisplayRole:
     case SortRole:
-      switch (index.column()) {
-        case CorpusColumn: return r.corpus;
-        case SpeakerColumn: return r.speaker;
-        case SexColumn: return r.sex;
-        case EmotionColumn: return r.emotion;
-        case CommonColumn:
-          return role == Qt::DisplayRole && r.common.isEmpty() ? QStringLiteral("\u2014") : r.common;
-        case DurationColumn:
-          return role == SortRole ? QVariant(r.seconds) : QVariant(QString::number(r.seconds, 'f', 2));
-        case PathColumn: return r.path;
-      }
+      if (index.column() == DurationColumn)
+        return role == SortRole ? QVariant(r.seconds) : QVariant(QString::number(r.seconds, 'f', 2));
+      if (index.column() == CommonColumn && role == Qt::DisplayRole && r.common.isEmpty())
+        return QStringLiteral("\u2014");
+      if (const QString* text = textOf(r, index.column())) return *text;
       break;
     case Qt::ToolTipRole:
       if (index.column() == PathColumn) return r.path;

@@ -30,6 +30,9 @@ class ClipTableModel : public QAbstractTableModel {
   void setCorpus(std::shared_ptr<const Corpus> corpus);
   const std::shared_ptr<const Corpus>& corpus() const { return corpus_; }
   const Row& row(int i) const { return rows_[std::size_t(i)]; }
+  // The text a column shows and sorts by; nullptr for DurationColumn (sorted by Row::seconds) and
+  // columns out of range. data() and ClipFilterProxy::lessThan both read columns through it.
+  static const QString* textOf(const Row& row, int column);
   const Clip& clip(int i) const { return corpus_->clips[std::size_t(i)]; }
 
   int rowCount(const QModelIndex& parent = {}) const override;

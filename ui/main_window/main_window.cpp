@@ -1,6 +1,7 @@
 #include "ui/main_window/main_window.h"
 
 #include "core/about/about.h"
+#include "core/corpus/corpus_summary.h"
 
 #include <algorithm>
 #include <QAction>
@@ -119,11 +120,8 @@ void MainWindow::openCorpora(const std::vector<CorpusSpec>& specs) {
   loadCorporaInBackground(this, specs, CommonLabelPolicy::Drop, [this, specs](std::shared_ptr<const Corpus> corpus) {
     DatasetSelection selection;
     selection.corpora = specs;
-    std::vector<std::string> speakers;
-    for (const Clip& c : corpus->clips) speakers.push_back(c.speaker);
-    std::sort(speakers.begin(), speakers.end());
-    speakers.erase(std::unique(speakers.begin(), speakers.end()), speakers.end());
-    proposeHeldOutSpeakers(speakers, selection.split.testSpeakers, selection.split.validationSpeakers);
+    proposeHeldOutSpeakers(speakerIds(corpus->clips), selection.split.testSpeakers,
+                           selection.split.validationSpeakers);
     setDataset(selection, std::move(corpus));
     showStatus(tr("Loaded %1 clips").arg(QLocale().toString(qulonglong(corpus_->clips.size()))));
   });

@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "core/corpus/corpus_summary.h"
 #include "core/demo/demo_corpus.h"
 #include "core/runs/run_folder.h"
 #include "ui/dataset/corpus_loader.h"
@@ -65,10 +66,7 @@ void TestTrainingPanel::initTestCase() {
   makeDemoCorpus(demo.toStdString(), o);
   selection_.corpora = demoCorpusSpecs(demo);
   auto corpus = std::make_shared<Corpus>(loadCorpora(selection_.corpora, selection_.policy));
-  std::vector<std::string> speakers;
-  for (const Clip& c : corpus->clips) speakers.push_back(c.speaker);
-  std::sort(speakers.begin(), speakers.end());
-  speakers.erase(std::unique(speakers.begin(), speakers.end()), speakers.end());
+  const std::vector<std::string> speakers = speakerIds(corpus->clips);
   QCOMPARE(speakers.size(), std::size_t(6));
   proposeHeldOutSpeakers(speakers, selection_.split.testSpeakers, selection_.split.validationSpeakers);
   QCOMPARE(selection_.split.testSpeakers.size(), std::size_t(2));        // one per corpus
