@@ -73,7 +73,7 @@ class ReproduceCommand : public Command {
     const StudyOutcome s = reproduceStudy(options_, &printer, &printer, &bar, &cancel);
     bar.finish();
     if (json_) {
-      printJson(s.table);
+      printJson(toJson(s.table));
     } else {
       std::cout << studyTableMarkdown(s.table) << "\nwritten: "
                 << (std::filesystem::path(options_.outDir) / "table.md").string() << ", table.json\n";

@@ -4,6 +4,7 @@
 #include "app/cli/command.h"
 #include "app/cli/corpus_options.h"
 #include "app/cli/front_end_options.h"
+#include "app/cli/run_summary.h"
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_printer.h"
 #include "core/base/error.h"
@@ -111,37 +112,14 @@ class TrainCommand : public Command {
     const RunOutcome r = runExperiment(e, ro);
     bar.finish();
     if (json_) {
-      nlohmann::json j = r.metrics.is_null() ? nlohmann::json::object() : r.metrics;
-      j["run_dir"] = r.dir;
-      j["cancelled"] = r.cancelled;
-      j["checkpoint"] = r.checkpoint;
-      printJson(j);
+      printJson(runSummaryJson(r));
     } else if (r.cancelled) {
       std::cout << "cancelled; run folder " << r.dir << " keeps the best checkpoint "
                 << "(continue with --resume)\n";
     } else {
-      printSummary(r);
+      std::cout << runSummaryText(r);
     }
     return r.cancelled ? 130 : 0;
-  }
-
-  static void printSummary(const RunOutcome& r) {
-    const auto& m = r.metrics;
-    std::printf("test: WA %.1f%% [%.1f, %.1f]  UAR %.1f%% [%.1f, %.1f]  macro-F1 %.3f  (n = %d)\n",
-                100 * m["wa"].get<double>(), 100 * m["wa_ci95"][0].get<double>(),
-                100 * m["wa_ci95"][1].get<double>(), 100 * m["uar"].get<double>(),
-                100 * m["uar_ci95"][0].get<double>(), 100 * m["uar_ci95"][1].get<double>(),
-                m["macro_f1"].get<double>(), m["n"].get<int>());
-    for (const char* sex : {"male", "female"})
-      if (m.contains("per_sex") && m["per_sex"].contains(sex))
-        std::printf("  %-6s WA %.1f%%  UAR %.1f%%  (n = %d)\n", sex,
-                    100 * m["per_sex"][sex]["wa"].get<double>(),
-                    100 * m["per_sex"][sex]["uar"].get<double>(), m["per_sex"][sex]["n"].get<int>());
-    if (m.contains("split") && !m["split"].value("speaker_independent", true))
-      std::printf("WARNING: random split: the same speakers are in training and test; "
-                  "these figures are optimistic.\n");
-    if (m.value("synthetic", false)) std::printf("(SYNTHETIC demo data)\n");
-    std::printf("run folder: %s\n", r.dir.c_str());
   }
 
  private:
@@ -188,11 +166,11 @@ class EvaluateCommand : public Command {
       return 130;
     }
     if (json_) {
-      nlohmann::json j = r.metrics;
-      j["run_dir"] = r.dir;
+      nlohmann::json j = runSummaryJson(r);
+      j.erase("cancelled");
       printJson(j);
     } else {
-      TrainCommand::printSummary(r);
+      std::cout << runSummaryText(r);
     }
     return 0;
   }

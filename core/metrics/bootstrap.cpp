@@ -53,7 +53,73 @@ BootstrapSamples bootstrapWaUar(const std::vector<int>& truth, const std::vector
   return out;
 }
 
+ClusterSamples clusterBootstrap(const std::vector<SpeakerCounts>& speakers, int numClasses,
+                                const BootstrapOptions& options) {
+  options.validate();
+  if (speakers.empty()) throw Error("bootstrap: no speakers to resample");
+  const std::size_t k = std::size_t(numClasses);
+  for (const SpeakerCounts& s : speakers)
+    if (s.support.size() != k || s.correct.size() != k)
+      throw Error("bootstrap: speaker counts do not have " + std::to_string(k) + " classes");
+  const std::size_t n = speakers.size();
+  const std::size_t resamples = std::size_t(options.resamples);
+  std::mt19937_64 rng(options.seed);
+  ClusterSamples out;
+  out.wa.reserve(resamples);
+  out.uar.reserve(resamples);
+  out.recall.assign(k, std::vector<double>(resamples, std::nan("")));
+  std::vector<std::size_t> correct(k), support(k);
+  for (std::size_t r = 0; r < resamples; ++r) {
+    std::fill(correct.begin(), correct.end(), 0);
+    std::fill(support.begin(), support.end(), 0);
+    for (std::size_t j = 0; j < n; ++j) {
+      const SpeakerCounts& s = speakers[std::size_t(rng() % n)];  // portable modulo draw
+      for (std::size_t c = 0; c < k; ++c) {
+        support[c] += s.support[c];
+        correct[c] += s.correct[c];
+      }
+    }
+    std::size_t hits = 0, total = 0, present = 0;
+    double recallSum = 0.0;
+    for (std::size_t c = 0; c < k; ++c) {
+      hits += correct[c];
+      total += support[c];
+      if (support[c] == 0) continue;
+      const double recall = double(correct[c]) / double(support[c]);
+      out.recall[c][r] = recall;
+      recallSum += recall;
+      ++present;
+    }
+    // A speaker always has at least one clip, so every resample has clips.
+    out.wa.push_back(total ? double(hits) / double(total) : std::nan(""));
+    out.uar.push_back(present ? recallSum / double(present) : std::nan(""));
+  }
+  return out;
+}
+
+Interval wilsonInterval(std::size_t hits, std::size_t n, double confidence) {
+  if (n == 0) throw Error("wilson interval: no trials");
+  if (!(confidence > 0.0 && confidence < 1.0))
+    throw ParameterError("confidence", std::to_string(confidence), "(0, 1)");
+  // Normal quantile by bisection on erfc (no table, any confidence).
+  const double tail = (1.0 - confidence) / 2.0;
+  double lo = 0.0, hi = 10.0;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (0.5 * std::erfc(mid / std::sqrt(2.0)) > tail) lo = mid; else hi = mid;
+  }
+  const double z = 0.5 * (lo + hi);
+  const double nn = double(n);
+  const double p = double(hits) / nn;
+  const double denom = 1.0 + z * z / nn;
+  const double centre = (p + z * z / (2.0 * nn)) / denom;
+  const double half = z * std::sqrt(p * (1.0 - p) / nn + z * z / (4.0 * nn * nn)) / denom;
+  return Interval{std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
 Interval percentileInterval(std::vector<double> values, double confidence) {
+  values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+               values.end());
   if (values.empty()) throw Error("bootstrap: no resampled values");
   std::sort(values.begin(), values.end());
   auto quantile = [&](double q) {

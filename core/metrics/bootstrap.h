@@ -1,8 +1,12 @@
 #pragma once
-// Percentile bootstrap confidence intervals for clip-level metrics: clips are resampled with
-// replacement, the metric is recomputed on each resample, and the interval is read off the
-// sorted resampled values. Deterministic for a given seed on every platform (std::mt19937_64
-// with a portable index draw).
+// Percentile bootstrap confidence intervals. Two resampling units:
+//  - clips (bootstrapWaUar): each clip resampled independently; kept for reference and tests.
+//  - speakers (clusterBootstrap): the unit the metrics report uses. Clips of one speaker are not
+//    independent (same voice, same microphone), so a speaker is drawn with replacement and keeps
+//    all of its clips; with few speakers this gives the honest, wide interval.
+// The interval is read off the sorted resampled values. Deterministic for a given seed on every
+// platform (std::mt19937_64 with a portable index draw).
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -29,8 +33,32 @@ struct BootstrapSamples {
 BootstrapSamples bootstrapWaUar(const std::vector<int>& truth, const std::vector<int>& pred,
                                 int numClasses, const BootstrapOptions& options);
 
+// One speaker's outcome counts per class: support[c] clips of true class c, correct[c] of them
+// predicted correctly. Both have numClasses entries.
+struct SpeakerCounts {
+  std::vector<std::size_t> support;
+  std::vector<std::size_t> correct;
+};
+
+// Cluster (speaker) bootstrap: each resample draws speakers.size() speakers with replacement and
+// pools their counts. wa/uar hold one value per resample (UAR over the classes present in that
+// resample); recall[c] holds class c's recall per resample, NaN where the resample has no clip of
+// class c. Throws ser::Error when `speakers` is empty or a count vector has the wrong size.
+struct ClusterSamples {
+  std::vector<double> wa;
+  std::vector<double> uar;
+  std::vector<std::vector<double>> recall;  // [class][resample]
+};
+ClusterSamples clusterBootstrap(const std::vector<SpeakerCounts>& speakers, int numClasses,
+                                const BootstrapOptions& options);
+
+// Wilson score interval for a proportion `hits` / `n` (n > 0) at `confidence`: used where the unit
+// is one speaker's clips (per-speaker accuracy), conditional on that speaker.
+Interval wilsonInterval(std::size_t hits, std::size_t n, double confidence);
+
 // The central `confidence` percentile interval of `values` (linear interpolation between order
 // statistics, as numpy.percentile's default). Throws ser::Error when `values` is empty.
+// NaN values are left out (a resample where the quantity is undefined); throws when none is left.
 Interval percentileInterval(std::vector<double> values, double confidence);
 
 // Convenience: the percentile intervals of WA and UAR in one call.

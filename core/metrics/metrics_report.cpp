@@ -1,5 +1,7 @@
 #include "core/metrics/metrics_report.h"
 
+#include <cmath>
+#include <set>
 #include <string>
 
 #include "core/base/error.h"
@@ -8,40 +10,75 @@ namespace ser {
 
 namespace {
 
+// The clips of one group, with their speakers' per-class counts for the speaker bootstrap.
 struct Group {
   std::vector<int> truth;
   std::vector<int> pred;
-  void add(const Prediction& p) {
+  std::map<std::string, SpeakerCounts> bySpeaker;
+
+  void add(const Prediction& p, std::size_t k) {
     truth.push_back(p.truth);
     pred.push_back(p.predicted);
+    SpeakerCounts& s = bySpeaker[p.speaker];
+    if (s.support.empty()) {
+      s.support.assign(k, 0);
+      s.correct.assign(k, 0);
+    }
+    ++s.support[std::size_t(p.truth)];
+    if (p.truth == p.predicted) ++s.correct[std::size_t(p.truth)];
+  }
+  std::vector<SpeakerCounts> speakers() const {
+    std::vector<SpeakerCounts> out;
+    for (const auto& [id, counts] : bySpeaker) out.push_back(counts);
+    return out;
   }
 };
 
 GroupMetrics pointMetrics(const Group& g, int numClasses) {
   GroupMetrics m;
   m.n = g.truth.size();
+  m.speakers = g.bySpeaker.size();
   m.wa = weightedAccuracy(g.truth, g.pred);
   m.uar = unweightedAverageRecall(g.truth, g.pred, numClasses);
   return m;
 }
 
-// Streams for the independent bootstraps of one report, derived from the one seed.
-BootstrapOptions withStream(const BootstrapOptions& base, std::uint64_t stream) {
+// A stream of the one seed per group, so each group's resamples are independent and the same
+// data always gives the same intervals.
+BootstrapOptions withStream(const BootstrapOptions& base, const std::string& group) {
+  std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : group) h = (h ^ c) * 1099511628211ull;
   BootstrapOptions o = base;
-  o.seed = base.seed + 0x9E3779B97F4A7C15ull * stream;
+  o.seed = base.seed + 0x9E3779B97F4A7C15ull * h;
   return o;
 }
 
-nlohmann::json intervalJson(const Interval& i) { return nlohmann::json::array({i.lo, i.hi}); }
+// Speaker-bootstrap intervals of a group when it has enough speakers; the samples are returned
+// for derived intervals (the sex gap, recall per class).
+std::optional<ClusterSamples> addIntervals(GroupMetrics& m, const Group& g, int k,
+                                           const MetricsReportOptions& options,
+                                           const std::string& stream) {
+  if (int(g.bySpeaker.size()) < options.minSpeakersForInterval) return std::nullopt;
+  ClusterSamples s = clusterBootstrap(g.speakers(), k, withStream(options.bootstrap, stream));
+  m.waCi95 = percentileInterval(s.wa, options.bootstrap.confidence);
+  m.uarCi95 = percentileInterval(s.uar, options.bootstrap.confidence);
+  return s;
+}
 
 }  // namespace
 
+void MetricsReportOptions::validate() const {
+  bootstrap.validate();
+  checkRangeInt("min_speakers_for_interval", minSpeakersForInterval, 2, 1000);
+}
+
 MetricsReport computeReport(const std::vector<Prediction>& predictions,
-                            const std::vector<std::string>& labels, const ReportOptions& options) {
+                            const std::vector<std::string>& labels, const MetricsReportOptions& options) {
   options.validate();
   if (predictions.empty()) throw Error("metrics report: no predictions to evaluate");
   if (labels.empty()) throw Error("metrics report: the label list is empty");
   const int k = int(labels.size());
+  const std::size_t uk = labels.size();
 
   MetricsReport r;
   r.labels = labels;
@@ -53,111 +90,74 @@ MetricsReport computeReport(const std::vector<Prediction>& predictions,
       throw Error("metrics report: clip '" + p.path + "' has class index " +
                   std::to_string(p.truth) + " -> " + std::to_string(p.predicted) +
                   " outside the " + std::to_string(k) + " labels");
-    all.add(p);
-    if (p.sex == Sex::Male || p.sex == Sex::Female) bySex[p.sex].add(p);
-    bySpeaker[p.speaker].add(p);
-    byCorpus[p.corpus].add(p);
+    for (float v : p.probabilities)
+      if (!std::isfinite(v))
+        throw Error("metrics report: clip '" + p.path + "' has a non-finite class probability");
+    all.add(p, uk);
+    if (p.sex == Sex::Male || p.sex == Sex::Female) bySex[p.sex].add(p, uk);
+    bySpeaker[p.speaker].add(p, uk);
+    byCorpus[p.corpus].add(p, uk);
   }
 
   r.overall = pointMetrics(all, k);
-  const WaUarIntervals ci = bootstrapWaUarIntervals(all.truth, all.pred, k, options.bootstrap);
-  r.overall.waCi95 = ci.wa;
-  r.overall.uarCi95 = ci.uar;
+  addIntervals(r.overall, all, k, options, "overall");
   r.confusion = confusionMatrix(all.truth, all.pred, k);
   r.perClass = classStats(r.confusion);
   r.macroF1 = macroF1(r.perClass);
 
-  std::map<Sex, std::vector<double>> sexWaSamples;
+  r.perClassBySex.assign(uk, {});
+  std::map<Sex, std::optional<ClusterSamples>> sexSamples;
   for (auto& [sex, g] : bySex) {
     GroupMetrics m = pointMetrics(g, k);
-    BootstrapSamples s = bootstrapWaUar(g.truth, g.pred, k,
-                                        withStream(options.bootstrap, sex == Sex::Male ? 1 : 2));
-    m.waCi95 = percentileInterval(s.wa, options.bootstrap.confidence);
-    m.uarCi95 = percentileInterval(s.uar, options.bootstrap.confidence);
-    sexWaSamples[sex] = std::move(s.wa);
+    sexSamples[sex] = addIntervals(m, g, k, options, "sex:" + toString(sex));
     r.perSex[sex] = m;
+
+    const ConfusionMatrix confusion = confusionMatrix(g.truth, g.pred, k);
+    const std::vector<ClassStats> stats = classStats(confusion);
+    for (std::size_t c = 0; c < uk; ++c) {
+      if (stats[c].support == 0) {
+        r.perClassBySex[c][sex] = std::nullopt;
+        continue;
+      }
+      ClassRecall cr;
+      cr.recall = stats[c].recall;
+      cr.n = stats[c].support;
+      for (const auto& [id, counts] : g.bySpeaker)
+        if (counts.support[c] > 0) ++cr.speakers;
+      // The class's own speakers: a speaker without clips of the class says nothing about it.
+      if (int(cr.speakers) >= options.minSpeakersForInterval && sexSamples[sex])
+        cr.ci95 = percentileInterval(sexSamples[sex]->recall[c], options.bootstrap.confidence);
+      r.perClassBySex[c][sex] = cr;
+    }
   }
   if (r.perSex.count(Sex::Male) && r.perSex.count(Sex::Female)) {
-    // The two sexes were resampled from independent streams, so pairing the i-th resample of
-    // each gives a bootstrap sample of the difference.
-    const std::vector<double>& f = sexWaSamples[Sex::Female];
-    const std::vector<double>& m = sexWaSamples[Sex::Male];
-    std::vector<double> diff(f.size());
-    for (std::size_t i = 0; i < f.size(); ++i) diff[i] = f[i] - m[i];
     SexGap gap;
     gap.femaleMinusMaleWa = r.perSex[Sex::Female].wa - r.perSex[Sex::Male].wa;
-    gap.ci95 = percentileInterval(std::move(diff), options.bootstrap.confidence);
+    // Each sex's speakers were resampled from its own stream, so pairing the i-th resample of
+    // each gives a bootstrap sample of the difference.
+    if (sexSamples[Sex::Female] && sexSamples[Sex::Male]) {
+      const std::vector<double>& f = sexSamples[Sex::Female]->wa;
+      const std::vector<double>& m = sexSamples[Sex::Male]->wa;
+      std::vector<double> diff(f.size());
+      for (std::size_t i = 0; i < f.size(); ++i) diff[i] = f[i] - m[i];
+      gap.ci95 = percentileInterval(std::move(diff), options.bootstrap.confidence);
+    }
     r.sexGap = gap;
   }
 
-  for (const auto& [speaker, g] : bySpeaker) r.perSpeaker[speaker] = pointMetrics(g, k);
-  for (const auto& [corpus, g] : byCorpus) r.perCorpus[corpus] = pointMetrics(g, k);
-
-  r.perClassBySex.assign(std::size_t(k), {});
-  for (const auto& [sex, g] : bySex) {
-    const std::vector<ClassStats> stats = classStats(confusionMatrix(g.truth, g.pred, k));
-    for (int c = 0; c < k; ++c) {
-      const ClassStats& s = stats[std::size_t(c)];
-      r.perClassBySex[std::size_t(c)][sex] =
-          s.support > 0 ? std::optional<double>(s.recall) : std::nullopt;
-    }
+  for (const auto& [speaker, g] : bySpeaker) {
+    GroupMetrics m = pointMetrics(g, k);
+    std::size_t hits = 0;
+    for (std::size_t i = 0; i < g.truth.size(); ++i) hits += g.truth[i] == g.pred[i] ? 1 : 0;
+    m.waCi95 = wilsonInterval(hits, g.truth.size(), options.bootstrap.confidence);
+    r.perSpeaker[speaker] = m;
+  }
+  for (const auto& [corpus, g] : byCorpus) {
+    GroupMetrics m = pointMetrics(g, k);
+    addIntervals(m, g, k, options, "corpus:" + corpus);
+    r.perCorpus[corpus] = m;
   }
   return r;
-}
-
-nlohmann::json toJson(const MetricsReport& r) {
-  using nlohmann::json;
-  json j;
-  j["labels"] = r.labels;
-  j["n"] = r.overall.n;
-  j["wa"] = r.overall.wa;
-  j["uar"] = r.overall.uar;
-  j["wa_ci95"] = intervalJson(r.overall.waCi95);
-  j["uar_ci95"] = intervalJson(r.overall.uarCi95);
-  j["macro_f1"] = r.macroF1;
-  j["confusion"] = r.confusion;
-
-  json perClass = json::object();
-  for (std::size_t c = 0; c < r.labels.size() && c < r.perClass.size(); ++c) {
-    const ClassStats& s = r.perClass[c];
-    perClass[r.labels[c]] = {{"precision", s.precision}, {"recall", s.recall}, {"f1", s.f1},
-                             {"support", s.support}};
-  }
-  j["per_class"] = perClass;
-
-  json perSex = json::object();
-  for (const auto& [sex, m] : r.perSex)
-    perSex[toString(sex)] = {{"n", m.n},
-                             {"wa", m.wa},
-                             {"uar", m.uar},
-                             {"wa_ci95", intervalJson(m.waCi95)},
-                             {"uar_ci95", intervalJson(m.uarCi95)}};
-  j["per_sex"] = perSex;
-
-  if (r.sexGap)
-    j["sex_gap"] = {{"female_minus_male_wa", r.sexGap->femaleMinusMaleWa},
-                    {"ci95", intervalJson(r.sexGap->ci95)}};
-  else
-    j["sex_gap"] = nullptr;
-
-  json perSpeaker = json::object();
-  for (const auto& [speaker, m] : r.perSpeaker) perSpeaker[speaker] = {{"n", m.n}, {"wa", m.wa}};
-  j["per_speaker"] = perSpeaker;
-
-  json perCorpus = json::object();
-  for (const auto& [corpus, m] : r.perCorpus)
-    perCorpus[corpus] = {{"n", m.n}, {"wa", m.wa}, {"uar", m.uar}};
-  j["per_corpus"] = perCorpus;
-
-  json bySex = json::object();
-  for (std::size_t c = 0; c < r.labels.size() && c < r.perClassBySex.size(); ++c) {
-    json entry = json::object();
-    for (const auto& [sex, recall] : r.perClassBySex[c])
-      entry[toString(sex)] = recall ? json(*recall) : json(nullptr);
-    bySex[r.labels[c]] = entry;
-  }
-  j["per_class_by_sex"] = bySex;
-  return j;
 }
 
 }  // namespace ser

@@ -17,6 +17,7 @@
 #include "core/features/preprocessor.h"
 #include "core/metrics/metrics_report.h"
 #include "core/metrics/predictions_csv.h"
+#include "core/runs/run_record.h"
 #include "core/svm/svm_classifier.h"
 #include "core/train/predictor.h"
 #include "core/train/trainer.h"
@@ -197,26 +198,82 @@ std::vector<int> svmDecisions(const SvmClassifier& svm, const FeatureMatrix& x) 
   return out;
 }
 
-std::string curvesCsv(const std::vector<EpochStats>& history) {
-  std::ostringstream os;
-  os << "epoch,train_loss,train_acc,val_loss,val_acc,val_uar,lr,seconds\n";
-  os << std::setprecision(9);
-  for (const auto& s : history)
-    os << s.epoch << ',' << s.train_loss << ',' << s.train_acc << ',' << s.val_loss << ','
-       << s.val_acc << ',' << s.val_uar << ',' << s.lr << ',' << s.seconds << '\n';
-  return os.str();
+std::vector<std::string> uniqueSorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
 }
 
-nlohmann::json splitJson(const Split& split, std::size_t nTrain, std::size_t nVal, std::size_t nTest) {
-  return {{"protocol", split.protocol},
-          {"speaker_independent", split.speakerIndependent},
-          {"warnings", split.warnings},
-          {"train_speakers", split.trainSpeakers},
-          {"validation_speakers", split.validationSpeakers},
-          {"test_speakers", split.testSpeakers},
-          {"train_clips", nTrain},
-          {"validation_clips", nVal},
-          {"test_clips", nTest}};
+std::vector<std::string> intersection(const std::vector<std::string>& a,
+                                      const std::vector<std::string>& b) {
+  const std::vector<std::string> x = uniqueSorted(a), y = uniqueSorted(b);
+  std::vector<std::string> out;
+  std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(out));
+  return out;
+}
+
+std::vector<std::string> corporaOf(const Part& part) {
+  std::vector<std::string> out;
+  for (const Clip* c : part.clips) out.push_back(c->corpus);
+  return uniqueSorted(out);
+}
+
+// What the model learned from, as stored in its checkpoint (networks) or config.json (SVM) and
+// read back by evaluate: the basis of the leakage check.
+nlohmann::json provenanceJson(const Part& train, const Part& validation) {
+  return {{"train_speakers", uniqueSorted(train.speakers())},
+          {"validation_speakers", uniqueSorted(validation.speakers())},
+          {"train_corpora", corporaOf(train)}};
+}
+
+// The split as the run used it: speakers and corpora of the clips that were actually trained,
+// validated and tested on (failed clips left out), and which test speakers training saw.
+SplitProvenance provenanceOf(const Split& split, const Part& train, const Part& validation,
+                             const Part& test) {
+  SplitProvenance p;
+  p.protocol = split.protocol;
+  p.warnings = split.warnings;
+  p.trainSpeakers = uniqueSorted(train.speakers());
+  p.validationSpeakers = uniqueSorted(validation.speakers());
+  p.testSpeakers = uniqueSorted(test.speakers());
+  p.trainCorpora = corporaOf(train);
+  p.testCorpora = corporaOf(test);
+  std::vector<std::string> seen = p.trainSpeakers;
+  seen.insert(seen.end(), p.validationSpeakers.begin(), p.validationSpeakers.end());
+  p.testSpeakersSeen = intersection(seen, p.testSpeakers);
+  p.trainClips = train.clips.size();
+  p.validationClips = validation.clips.size();
+  p.testClips = test.clips.size();
+  return p;
+}
+
+// The split as planned, before preprocessing (config.json): speakers of each part's clips.
+SplitProvenance plannedProvenance(const Split& split, const std::vector<Clip>& clips) {
+  auto speakersOf = [&](const std::vector<std::size_t>& idx) {
+    std::vector<std::string> out;
+    for (std::size_t i : idx) out.push_back(clips[i].speaker);
+    return uniqueSorted(out);
+  };
+  auto corporaOfIdx = [&](const std::vector<std::size_t>& idx) {
+    std::vector<std::string> out;
+    for (std::size_t i : idx) out.push_back(clips[i].corpus);
+    return uniqueSorted(out);
+  };
+  SplitProvenance p;
+  p.protocol = split.protocol;
+  p.warnings = split.warnings;
+  p.trainSpeakers = speakersOf(split.train);
+  p.validationSpeakers = speakersOf(split.validation);
+  p.testSpeakers = speakersOf(split.test);
+  p.trainCorpora = corporaOfIdx(split.train);
+  p.testCorpora = corporaOfIdx(split.test);
+  std::vector<std::string> seen = p.trainSpeakers;
+  seen.insert(seen.end(), p.validationSpeakers.begin(), p.validationSpeakers.end());
+  p.testSpeakersSeen = intersection(seen, p.testSpeakers);
+  p.trainClips = split.train.size();
+  p.validationClips = split.validation.size();
+  p.testClips = split.test.size();
+  return p;
 }
 
 // `decided`: the model's own decisions where they are not the most probable class (the SVM
@@ -243,15 +300,14 @@ std::vector<Prediction> makePredictions(const Part& part,
   return out;
 }
 
-// Writes metrics.json and predictions.csv; returns the metrics object.
-nlohmann::json writeEvaluation(const fs::path& dir, const std::vector<Prediction>& predictions,
-                               const std::vector<std::string>& labels, nlohmann::json extra) {
-  const MetricsReport report = computeReport(predictions, labels);
-  nlohmann::json metrics = toJson(report);
-  for (auto& [k, v] : extra.items()) metrics[k] = v;
-  writePredictionsCsv(dir / "predictions.csv", predictions, labels);
-  writeFileAtomic(dir / "metrics.json", metrics.dump(2) + "\n");
-  return metrics;
+// Computes the metrics of `predictions`, writes the record's files and returns it.
+const RunRecord& finishRecord(RunRecord& record, const fs::path& dir,
+                              std::vector<Prediction> predictions, const std::vector<std::string>& labels) {
+  record.path = dir;
+  record.metrics = computeReport(predictions, labels);
+  record.predictions = std::move(predictions);
+  writeRunRecord(dir, record);
+  return record;
 }
 
 std::string percent(double x) {
@@ -311,8 +367,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     nlohmann::json config = toJson(e);
     config["synthetic"] = corpus.synthetic;
     config["resolved"] = {{"labels", labels},
-                          {"split", splitJson(split, split.train.size(), split.validation.size(),
-                                              split.test.size())},
+                          {"split", toJson(plannedProvenance(split, corpus.clips))},
                           {"synthetic", corpus.synthetic},
                           {"skipped_files", corpus.skipped.size()}};
     writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
@@ -338,11 +393,14 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     const Part testPart = collect(corpus.clips, split.test, labelOf, ex,
                                   split.train.size() + split.validation.size());
 
-    nlohmann::json extra = {{"model", toString(e.model)},
-                            {"split", config["resolved"]["split"]},
-                            {"seed", e.seed},
-                            {"synthetic", corpus.synthetic},
-                            {"experiment", e.name}};
+    RunRecord record;
+    record.model = toString(e.model);
+    record.experimentName = e.name;
+    record.seed = e.seed;
+    record.synthetic = corpus.synthetic;
+    record.config = config;
+    record.split = provenanceOf(split, trainPart, valPart, testPart);
+    const nlohmann::json provenance = provenanceJson(trainPart, valPart);
     std::vector<std::vector<float>> probs;
     std::vector<int> decided;  // SVM votes (see makePredictions)
     log.stage("train");
@@ -367,14 +425,19 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
          << percent(fit.validationUar) << ", " << fit.supportVectors << " support vectors";
       log(os.str());
       svm.save(dir / kSvmModelFile);
+      config["resolved"]["provenance"] = provenance;  // what evaluate reads beside model.svm
+      writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
       outcome.checkpoint = (dir / kSvmModelFile).string();
       const FeatureMatrix testX = utteranceMatrix(testPart.features, testPart.speakers(), norm);
       probs = svm.predictProbabilities(testX);
       decided = svmDecisions(svm, testX);
-      extra["device"] = "cpu (libsvm)";
-      extra["train_seconds"] = seconds;
-      extra["train_samples_per_second"] = seconds > 0 ? double(trainPart.clips.size()) / seconds : 0.0;
-      extra["svm"] = {{"c", fit.c}, {"gamma", fit.gamma}, {"validation_uar", fit.validationUar}};
+      record.config = config;
+      record.training.device = "cpu (libsvm)";
+      record.training.trainSeconds = seconds;
+      record.training.samplesPerSecond = seconds > 0 ? double(trainPart.clips.size()) / seconds : 0.0;
+      record.training.svmC = fit.c;
+      record.training.svmGamma = fit.gamma;
+      record.training.svmValidationUar = fit.validationUar;
     } else {
       const TrainingSet train = trainPart.trainingSet();
       const TrainingSet val = valPart.trainingSet();
@@ -387,8 +450,10 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       trainer.setCancelFlag(options.cancel);
       const nlohmann::json meta = {{"experiment", toJson(e)},
                                    {"labels", labels},
-                                   {"front_end", toJson(e.frontEnd)}};
+                                   {"front_end", toJson(e.frontEnd)},
+                                   {"provenance", provenance}};
       const TrainResult result = trainer.train(train, val, int(labels.size()), dir, meta, options.resume);
+      record.curves = result.history;
       writeFileAtomic(dir / "curves.csv", curvesCsv(result.history));
       outcome.checkpoint = result.best_checkpoint.string();
       log("stopped: " + toString(result.stop) + " after " + std::to_string(result.epochs_completed) +
@@ -406,20 +471,19 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       const TrainingSet test = testPart.trainingSet();
       probs = predictProbabilities(trained, test.features, test.speakers,
                                    e.training.eval_batch_size);
-      extra["device"] = result.device;
-      extra["train_seconds"] = result.train_seconds;
-      extra["train_samples_per_second"] = result.train_samples_per_second;
-      extra["best_epoch"] = result.best_epoch;
-      extra["epochs"] = result.epochs_completed;
-      extra["parameters"] = result.parameters;
-      extra["stop"] = toString(result.stop);
+      record.training.device = result.device;
+      record.training.trainSeconds = result.train_seconds;
+      record.training.samplesPerSecond = result.train_samples_per_second;
+      record.training.bestEpoch = result.best_epoch;
+      record.training.epochs = result.epochs_completed;
+      record.training.parameters = result.parameters;
+      record.training.stop = toString(result.stop);
     }
-    const auto predictions = makePredictions(testPart, probs, decided);
-    outcome.metrics = writeEvaluation(dir, predictions, labels, extra);
-    log("test: WA " + percent(outcome.metrics["wa"].get<double>()) + ", UAR " +
-        percent(outcome.metrics["uar"].get<double>()) + " on " + std::to_string(predictions.size()) +
-        " clips");
-    if (!split.speakerIndependent)
+    const RunRecord& done = finishRecord(record, dir, makePredictions(testPart, probs, decided), labels);
+    log("test: WA " + percent(done.metrics.overall.wa) + ", UAR " + percent(done.metrics.overall.uar) +
+        " on " + std::to_string(done.predictions.size()) + " clips");
+    outcome.record = done;
+    if (!done.split.speakerIndependent())
       log("WARNING: random split: the same speakers are in training and test; these figures are "
           "optimistic");
     log.flush();
@@ -441,6 +505,7 @@ struct LoadedModel {
   SvmClassifier svmModel;
   std::unique_ptr<TrainedModel> network;
   nlohmann::json experiment;
+  nlohmann::json provenance;  // what the model was trained on; null for older models
 };
 
 LoadedModel loadModel(const std::string& path) {
@@ -459,16 +524,21 @@ LoadedModel loadModel(const std::string& path) {
       throw Error("'" + config.string() + "': no resolved label list (not a serwb run folder?)");
     m.labels = c["resolved"]["labels"].get<std::vector<std::string>>();
     m.frontEnd = frontEndParamsFromJson(c.at("front_end"));
+    m.provenance = c["resolved"].value("provenance", nlohmann::json());
     c.erase("resolved");
     m.experiment = c;
   } else {
     m.network = std::make_unique<TrainedModel>(loadTrainedModel(path));
     const nlohmann::json& meta = m.network->meta;
-    if (!meta.contains("experiment") || !meta["experiment"].contains("labels"))
+    // The runner's metadata sits under "run"; checkpoints written before it was named so hold
+    // it under "experiment".
+    const char* key = meta.contains("run") ? "run" : "experiment";
+    if (!meta.contains(key) || !meta[key].contains("labels"))
       throw Error("'" + path + "': checkpoint has no label list (not written by serwb train?)");
-    m.labels = meta["experiment"]["labels"].get<std::vector<std::string>>();
-    m.frontEnd = frontEndParamsFromJson(meta["experiment"].at("front_end"));
-    m.experiment = meta["experiment"].value("experiment", nlohmann::json::object());
+    m.labels = meta[key]["labels"].get<std::vector<std::string>>();
+    m.frontEnd = frontEndParamsFromJson(meta[key].at("front_end"));
+    m.experiment = meta[key].value("experiment", nlohmann::json::object());
+    m.provenance = meta[key].value("provenance", nlohmann::json());
   }
   return m;
 }
@@ -555,7 +625,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   const Part part = collect(clips, all, truth, ex, 0);
   log.stage("evaluate");
   const Scores scores = predictWith(model, part.features, part.speakers());
-  const auto predictions = makePredictions(part, scores.probabilities, scores.decided);
+  auto predictions = makePredictions(part, scores.probabilities, scores.decided);
   nlohmann::json corpora = nlohmann::json::array();
   for (const auto& c : options.corpora) corpora.push_back(toJson(c));
   const nlohmann::json config = {{"evaluate", {{"checkpoint", options.checkpoint},
@@ -565,16 +635,46 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
                                  {"labels", model.labels},
                                  {"synthetic", corpus.synthetic}};
   writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
-  nlohmann::json extra = {{"model", model.experiment.value("model", std::string("?"))},
-                          {"checkpoint", options.checkpoint},
-                          {"synthetic", corpus.synthetic},
-                          {"left_out_labels", outside},
-                          {"failed_clips", ex.failed},
-                          {"device", model.svm ? "cpu (libsvm)" : model.network->device.description}};
-  outcome.metrics = writeEvaluation(dir, predictions, model.labels, extra);
-  log("test: WA " + percent(outcome.metrics["wa"].get<double>()) + ", UAR " +
-      percent(outcome.metrics["uar"].get<double>()) + " on " + std::to_string(predictions.size()) +
-      " clips");
+
+  RunRecord record;
+  record.model = model.experiment.value("model", std::string("?"));
+  record.experimentName = model.experiment.value("name", std::string());
+  record.seed = model.experiment.value("seed", std::uint64_t(0));
+  record.synthetic = corpus.synthetic;
+  record.config = config;
+  record.training.device = model.svm ? "cpu (libsvm)" : model.network->device.description;
+  record.evaluation = EvaluationFacts{options.checkpoint, outside, ex.failed};
+  // Provenance: which speakers trained the model decides whether this evaluation leaks.
+  SplitProvenance& sp = record.split;
+  sp.protocol = "evaluation";
+  sp.testSpeakers = uniqueSorted(part.speakers());
+  sp.testCorpora = corporaOf(part);
+  sp.testClips = part.clips.size();
+  if (model.provenance.is_object()) {
+    auto list = [&](const char* key) {
+      return model.provenance.value(key, std::vector<std::string>());
+    };
+    sp.trainSpeakers = list("train_speakers");
+    sp.validationSpeakers = list("validation_speakers");
+    sp.trainCorpora = list("train_corpora");
+    std::vector<std::string> seen = sp.trainSpeakers;
+    seen.insert(seen.end(), sp.validationSpeakers.begin(), sp.validationSpeakers.end());
+    sp.testSpeakersSeen = intersection(seen, sp.testSpeakers);
+    if (!sp.testSpeakersSeen.empty())
+      sp.warnings.push_back(std::to_string(sp.testSpeakersSeen.size()) + " of the " +
+                            std::to_string(sp.testSpeakers.size()) +
+                            " test speakers were in the model's training or validation data: "
+                            "these figures are optimistic");
+  } else {
+    sp.known = false;
+    sp.warnings.push_back("the model file does not record which speakers trained it (written by an "
+                          "older serwb): speaker independence cannot be checked");
+  }
+  const RunRecord& done = finishRecord(record, dir, std::move(predictions), model.labels);
+  outcome.record = done;
+  log("test: WA " + percent(done.metrics.overall.wa) + ", UAR " + percent(done.metrics.overall.uar) +
+      " on " + std::to_string(done.predictions.size()) + " clips");
+  for (const auto& w : sp.warnings) log("warning: " + w);
   log.flush();
   return outcome;
 }

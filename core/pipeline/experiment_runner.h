@@ -2,13 +2,14 @@
 // Runs an experiment end to end and writes its run folder:
 //   experiment.json    the experiment, loadable with `serwb train --experiment`
 //   config.json        the experiment plus the resolved split and label list
-//   metrics.json       see core/metrics/metrics_report.h, plus split, seed, device, timings
+//   metrics.json       the run record (core/runs/run_record.h): metrics, split provenance, timings
 //   predictions.csv    one row per test clip with per-class probabilities
 //   curves.csv         per epoch (networks only)
 //   best.ckpt, last.ckpt (networks) or model.svm (SVM)
 //   train.log          what happened, including skipped clips and warnings
 // Every file is written atomically. Long steps report progress and poll the cancel flag.
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "core/base/progress.h"
 #include "core/corpus/clip.h"
 #include "core/experiment/experiment.h"
+#include "core/runs/run_record.h"
 #include "core/train/training_observer.h"
 
 namespace ser {
@@ -43,7 +45,7 @@ struct RunOptions {
 struct RunOutcome {
   std::string dir;
   bool cancelled = false;   // training was cancelled; the run folder holds the best checkpoint so far
-  nlohmann::json metrics;   // metrics.json content (empty when cancelled before evaluation)
+  std::optional<RunRecord> record;  // the finished run (absent when cancelled before evaluation)
   std::string checkpoint;   // best.ckpt or model.svm
 };
 

@@ -48,70 +48,7 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
-nlohmann::json row(const std::string& id, const std::string& model, const std::string& train,
-                   const std::string& test, const std::string& protocol, const RunOutcome& run,
-                   const fs::path& studyDir) {
-  const nlohmann::json& m = run.metrics;
-  nlohmann::json r = {{"experiment", id},
-                      {"model", model},
-                      {"train", train},
-                      {"test", test},
-                      {"protocol", protocol},
-                      {"n", m.value("n", 0)},
-                      {"wa", m.value("wa", 0.0)},
-                      {"uar", m.value("uar", 0.0)},
-                      {"wa_ci95", m.value("wa_ci95", nlohmann::json())},
-                      {"uar_ci95", m.value("uar_ci95", nlohmann::json())},
-                      {"run_dir", fs::relative(run.dir, studyDir).string()}};
-  if (m.contains("per_sex")) {
-    for (const char* sex : {"male", "female"})
-      if (m["per_sex"].contains(sex)) r[std::string("wa_") + sex] = m["per_sex"][sex]["wa"];
-  }
-  r["sex_gap"] = m.value("sex_gap", nlohmann::json());
-  return r;
-}
-
-std::string pct(const nlohmann::json& v) {
-  if (!v.is_number()) return "-";
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(1) << 100.0 * v.get<double>();
-  return os.str();
-}
-
 }  // namespace
-
-std::string studyTableMarkdown(const nlohmann::json& table) {
-  std::ostringstream os;
-  os << "# SER Workbench: the study, reproduced\n\n";
-  if (table.value("synthetic", false))
-    os << "**SYNTHETIC demo data** (written by `serwb make-demo`): these figures say nothing "
-          "about real speech.\n\n";
-  os << "All rows use the common 6-class label set (neutral, happy, sad, angry, fearful, "
-        "disgust). WA = accuracy, UAR = unweighted average recall, in %; 95% bootstrap "
-        "intervals in brackets. The random protocol mixes speakers across training and test "
-        "(as the original study most likely did): its figures are optimistic.\n\n";
-  os << "| # | model | train | test | protocol | n | WA | UAR | WA male | WA female | "
-        "female - male |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
-  for (const auto& r : table["rows"]) {
-    auto ci = [](const nlohmann::json& v) {
-      return v.is_array() && v.size() == 2 ? " [" + pct(v[0]) + ", " + pct(v[1]) + "]" : std::string();
-    };
-    std::string gap = "-";
-    if (r.contains("sex_gap") && r["sex_gap"].is_object())
-      gap = pct(r["sex_gap"]["female_minus_male_wa"]) + ci(r["sex_gap"]["ci95"]);
-    os << "| " << r.value("experiment", "") << " | " << r.value("model", "") << " | "
-       << r.value("train", "") << " | " << r.value("test", "") << " | "
-       << r.value("protocol", "") << " | " << r.value("n", 0) << " | " << pct(r["wa"])
-       << ci(r["wa_ci95"]) << " | " << pct(r["uar"]) << ci(r["uar_ci95"]) << " | "
-       << pct(r.value("wa_male", nlohmann::json())) << " | "
-       << pct(r.value("wa_female", nlohmann::json())) << " | " << gap << " |\n";
-  }
-  if (!table["skipped"].empty()) {
-    os << "\nSkipped:\n";
-    for (const auto& s : table["skipped"]) os << "- " << s.get<std::string>() << "\n";
-  }
-  return os.str();
-}
 
 StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, TrainingObserver* observer,
                             ProgressReporter* progress, const CancelFlag* cancel) {
@@ -153,13 +90,20 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
   const std::string net = toString(o.network);
 
   StudyOutcome outcome;
-  nlohmann::json rows = nlohmann::json::array();
-  nlohmann::json skipped = nlohmann::json::array();
+  StudyTable& table = outcome.table;
+  table.path = studyDir;
+  table.synthetic = synthetic;
+  table.ravdess = o.ravdess;
+  table.cremaD = o.cremaD;
+  table.seed = o.seed;
   auto writeTable = [&] {
-    outcome.table = {{"rows", rows}, {"skipped", skipped}, {"synthetic", synthetic},
-                     {"ravdess", o.ravdess}, {"crema_d", o.cremaD}, {"seed", o.seed}};
-    writeFileAtomic(studyDir / "table.json", outcome.table.dump(2) + "\n");
-    writeFileAtomic(studyDir / "table.md", studyTableMarkdown(outcome.table));
+    writeFileAtomic(studyDir / "table.json", toJson(table).dump(2) + "\n");
+    writeFileAtomic(studyDir / "table.md", studyTableMarkdown(table));
+  };
+  auto addRow = [&](const std::string& experiment, const std::string& suffix, const std::string& train,
+                    const std::string& test, const std::string& tag, const RunOutcome& r) {
+    table.rows.push_back(studyRow(experiment + suffix, experiment, train, test, tag, *r.record, studyDir));
+    writeTable();
   };
   auto run = [&](Experiment e, const std::string& folder) -> RunOutcome {
     if (listener) listener->onStage("experiment " + folder);
@@ -180,6 +124,7 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
   for (SplitProtocol protocol : protocols) {
     const std::string p = toString(protocol);
     const std::string tag = protocol == SplitProtocol::Speakers ? "speaker-independent" : "random split";
+    const std::string suffix = protocol == SplitProtocol::Speakers ? "" : "r";  // unique row ids
     SplitSpec rSplit;
     rSplit.protocol = protocol;
     if (protocol == SplitProtocol::Speakers) {
@@ -194,20 +139,20 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     e1.model = ExperimentModel::Svm;
     const RunOutcome r1 = run(e1, "1-svm-ravdess-" + p);
     if (outcome.cancelled) break;
-    rows.push_back(row("1", "svm", rName, rName, tag, r1, studyDir));
-    writeTable();
+    addRow("1", suffix, rName, rName, tag, r1);
 
     // 2. Network, RAVDESS -> RAVDESS.
     Experiment e2 = e1;
     e2.model = o.network;
     const RunOutcome r2 = run(e2, "2-" + net + "-ravdess-" + p);
     if (outcome.cancelled) break;
-    rows.push_back(row("2", net, rName, rName, tag, r2, studyDir));
-    writeTable();
+    addRow("2", suffix, rName, rName, tag, r2);
 
     if (!haveCrema) {
-      skipped.push_back("3 (" + p + "): " + net + " " + rName + " -> CREMA-D: no CREMA-D corpus given (--crema-d DIR)");
-      skipped.push_back("4 (" + p + "): " + net + " " + rName + " + CREMA-D -> CREMA-D: no CREMA-D corpus given");
+      table.skipped.push_back("3" + suffix + " (" + p + "): " + net + " " + rName +
+                              " -> CREMA-D: no CREMA-D corpus given (--crema-d DIR)");
+      table.skipped.push_back("4" + suffix + " (" + p + "): " + net + " " + rName +
+                              " + CREMA-D -> CREMA-D: no CREMA-D corpus given");
       writeTable();
       continue;
     }
@@ -228,8 +173,7 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
       outcome.cancelled = true;
       break;
     }
-    rows.push_back(row("3", net, rName, cName, tag, r3, studyDir));
-    writeTable();
+    addRow("3", suffix, rName, cName, tag, r3);
 
     // 4. The generalist: RAVDESS + CREMA-D -> CREMA-D (same held-out CREMA-D speakers).
     Experiment e4 = base;
@@ -243,8 +187,7 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     }
     const RunOutcome r4 = run(e4, "4-" + net + "-ravdess+crema-d-" + p);
     if (outcome.cancelled) break;
-    rows.push_back(row("4", net, rName + " + " + cName, cName, tag, r4, studyDir));
-    writeTable();
+    addRow("4", suffix, rName + " + " + cName, cName, tag, r4);
   }
   writeTable();
   return outcome;

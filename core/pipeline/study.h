@@ -17,6 +17,7 @@
 
 #include "core/experiment/experiment.h"
 #include "core/pipeline/experiment_runner.h"
+#include "core/runs/study_table.h"
 
 namespace ser {
 
@@ -34,15 +35,12 @@ struct StudyOptions {
 };
 
 struct StudyOutcome {
-  nlohmann::json table;          // {"rows": [...], "skipped": [...], "synthetic": bool}
+  StudyTable table;              // the master table as written to table.json / table.md
   bool cancelled = false;
 };
 
 StudyOutcome reproduceStudy(const StudyOptions& options, RunListener* listener = nullptr,
                             TrainingObserver* observer = nullptr,
                             ProgressReporter* progress = nullptr, const CancelFlag* cancel = nullptr);
-
-// The markdown form of table.json.
-std::string studyTableMarkdown(const nlohmann::json& table);
 
 }  // namespace ser

@@ -13,23 +13,25 @@ std::string number(double v) {
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
+std::string number(const std::optional<double>& v) { return v ? number(*v) : std::string(); }
+std::string lo(const std::optional<Interval>& i) { return i ? number(i->lo) : std::string(); }
+std::string hi(const std::optional<Interval>& i) { return i ? number(i->hi) : std::string(); }
 
 class CsvWriter {
  public:
   explicit CsvWriter(std::string run) : run_(std::move(run)) {
     out_ << "run,scope,group,metric,value,ci95_lo,ci95_hi\n";
   }
-  // Writes `j` if it is a number; the CI pair if `ci` is a two-number array.
   void add(const std::string& scope, const std::string& group, const std::string& metric,
-           const nlohmann::json& j, const nlohmann::json& ci = nullptr) {
-    if (!j.is_number()) return;
+           double value, const std::optional<Interval>& ci = std::nullopt) {
     out_ << csvField(run_) << ',' << csvField(scope) << ',' << csvField(group) << ','
-         << csvField(metric) << ',' << number(j.get<double>()) << ',';
-    if (ci.is_array() && ci.size() == 2 && ci[0].is_number() && ci[1].is_number())
-      out_ << number(ci[0].get<double>()) << ',' << number(ci[1].get<double>());
-    else
-      out_ << ',';
-    out_ << '\n';
+         << csvField(metric) << ',' << number(value) << ',' << lo(ci) << ',' << hi(ci) << '\n';
+  }
+  void addGroup(const std::string& scope, const std::string& group, const GroupMetrics& m) {
+    add(scope, group, "n", double(m.n));
+    add(scope, group, "speakers", double(m.speakers));
+    add(scope, group, "wa", m.wa, m.waCi95);
+    add(scope, group, "uar", m.uar, m.uarCi95);
   }
   std::string str() const { return out_.str(); }
 
@@ -38,74 +40,62 @@ class CsvWriter {
   std::ostringstream out_;
 };
 
-const nlohmann::json& member(const nlohmann::json& j, const char* key) {
-  static const nlohmann::json null;
-  return j.is_object() && j.contains(key) ? j[key] : null;
-}
-
 }  // namespace
 
-std::string metricsToCsv(const RunFolder& run) {
-  const auto& m = run.metrics;
+std::string metricsToCsv(const RunRecord& run) {
+  const MetricsReport& m = run.metrics;
   CsvWriter w(run.name());
-  w.add("overall", "", "n", member(m, "n"));
-  w.add("overall", "", "wa", member(m, "wa"), member(m, "wa_ci95"));
-  w.add("overall", "", "uar", member(m, "uar"), member(m, "uar_ci95"));
-  w.add("overall", "", "macro_f1", member(m, "macro_f1"));
-  if (member(m, "per_class").is_object())
-    for (const auto& label : run.labels) {
-      const auto& c = member(m["per_class"], label.c_str());
-      for (const char* k : {"precision", "recall", "f1", "support"}) w.add("class", label, k, member(c, k));
-    }
-  if (member(m, "per_sex").is_object())
-    for (const auto& [sex, s] : m["per_sex"].items()) {
-      w.add("sex", sex, "n", member(s, "n"));
-      w.add("sex", sex, "wa", member(s, "wa"), member(s, "wa_ci95"));
-      w.add("sex", sex, "uar", member(s, "uar"), member(s, "uar_ci95"));
-    }
-  const auto& gap = member(m, "sex_gap");
-  w.add("sex_gap", "", "female_minus_male_wa", member(gap, "female_minus_male_wa"), member(gap, "ci95"));
-  if (member(m, "per_class_by_sex").is_object())
-    for (const auto& [label, bySex] : m["per_class_by_sex"].items())
-      if (bySex.is_object())
-        for (const auto& [sex, recall] : bySex.items()) w.add("class_by_sex", label + "/" + sex, "recall", recall);
-  for (const auto& [scope, name] : {std::pair{"per_speaker", "speaker"}, std::pair{"per_corpus", "corpus"}})
-    if (member(m, scope).is_object())
-      for (const auto& [group, g] : m[scope].items())
-        for (const char* k : {"n", "wa", "uar"}) w.add(name, group, k, member(g, k));
-  const auto confusion = run.confusion();
-  for (std::size_t i = 0; i < run.labels.size(); ++i)
-    for (std::size_t j = 0; j < run.labels.size(); ++j)
-      w.add("confusion", run.labels[i] + "->" + run.labels[j], "count", confusion[i][j]);
+  w.addGroup("overall", "", m.overall);
+  w.add("overall", "", "macro_f1", m.macroF1);
+  w.add("overall", "", "chance", m.chance());
+  for (std::size_t c = 0; c < m.labels.size() && c < m.perClass.size(); ++c) {
+    const ClassStats& s = m.perClass[c];
+    w.add("class", m.labels[c], "precision", s.precision);
+    w.add("class", m.labels[c], "recall", s.recall);
+    w.add("class", m.labels[c], "f1", s.f1);
+    w.add("class", m.labels[c], "support", double(s.support));
+  }
+  for (const auto& [sex, g] : m.perSex) w.addGroup("sex", toString(sex), g);
+  if (m.sexGap) w.add("sex_gap", "", "female_minus_male_wa", m.sexGap->femaleMinusMaleWa, m.sexGap->ci95);
+  for (std::size_t c = 0; c < m.labels.size() && c < m.perClassBySex.size(); ++c)
+    for (const auto& [sex, recall] : m.perClassBySex[c])
+      if (recall) w.add("class_by_sex", m.labels[c] + "/" + toString(sex), "recall", recall->recall, recall->ci95);
+  for (const auto& [speaker, g] : m.perSpeaker) w.addGroup("speaker", speaker, g);
+  for (const auto& [corpus, g] : m.perCorpus) w.addGroup("corpus", corpus, g);
+  for (std::size_t i = 0; i < m.labels.size(); ++i)
+    for (std::size_t j = 0; j < m.labels.size(); ++j)
+      w.add("confusion", m.labels[i] + "->" + m.labels[j], "count", double(m.confusion[i][j]));
   return w.str();
 }
 
-nlohmann::json metricsToJson(const RunFolder& run) {
+nlohmann::json metricsToJson(const RunRecord& run) {
   return {{"run", run.name()},
           {"path", run.path.string()},
-          {"synthetic", run.synthetic()},
+          {"synthetic", run.synthetic},
           {"config", run.config},
-          {"metrics", run.metrics}};
+          {"metrics", metricsJson(run)}};
 }
 
 std::string studyToCsv(const StudyTable& study) {
   std::ostringstream out;
-  out << "experiment,model,train,test,protocol,wa,uar,run_dir\n";
-  for (const auto& r : study.rows)
-    out << csvField(r.experiment) << ',' << csvField(r.model) << ',' << csvField(r.train) << ','
-        << csvField(r.test) << ',' << csvField(r.protocol) << ',' << number(r.wa) << ','
-        << number(r.uar) << ',' << csvField(r.runDir) << '\n';
+  out << "id,experiment,model,train,test,protocol,speaker_independent,n,wa,wa_ci95_lo,wa_ci95_hi,"
+         "uar,uar_ci95_lo,uar_ci95_hi,wa_male,wa_female,female_minus_male_wa,gap_ci95_lo,"
+         "gap_ci95_hi,run_dir\n";
+  for (const StudyRow& r : study.rows)
+    out << csvField(r.id) << ',' << csvField(r.experiment) << ',' << csvField(r.model) << ','
+        << csvField(r.train) << ',' << csvField(r.test) << ',' << csvField(r.protocol) << ','
+        << (r.speakerIndependent ? "true" : "false") << ',' << r.n << ',' << number(r.wa) << ','
+        << lo(r.waCi95) << ',' << hi(r.waCi95) << ',' << number(r.uar) << ',' << lo(r.uarCi95)
+        << ',' << hi(r.uarCi95) << ',' << number(r.waMale) << ',' << number(r.waFemale) << ','
+        << number(r.sexGap) << ',' << lo(r.sexGapCi95) << ',' << hi(r.sexGapCi95) << ','
+        << csvField(r.runDir) << '\n';
   return out.str();
 }
 
 nlohmann::json studyToJson(const StudyTable& study) {
-  nlohmann::json rows = nlohmann::json::array();
-  for (const auto& r : study.rows)
-    rows.push_back({{"experiment", r.experiment}, {"model", r.model}, {"train", r.train},
-                    {"test", r.test}, {"protocol", r.protocol}, {"wa", r.wa}, {"uar", r.uar},
-                    {"run_dir", r.runDir}});
-  return {{"path", study.path.string()}, {"synthetic", study.synthetic}, {"rows", rows},
-          {"skipped", study.skipped}};
+  nlohmann::json j = toJson(study);
+  j["path"] = study.path.string();
+  return j;
 }
 
 }  // namespace ser

@@ -33,7 +33,8 @@ struct TrainedModel {
   FeatureNormaliser normaliser;   // the training run's normalisation and fallback statistics
   int inputRows = 0;              // mel bands the model was trained on
   int inputCols = 0;              // frames
-  nlohmann::json meta;            // the whole checkpoint metadata ("experiment" = the caller's)
+  nlohmann::json meta;            // the whole checkpoint metadata ("run" = the caller's;
+                                  // "experiment" in checkpoints written before format 2)
 };
 
 // Throws ser::Error naming the path for unreadable or incompatible files.

@@ -269,7 +269,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   nlohmann::json checkpointMeta = {{"model", modelMeta},
                                    {"normalisation", normaliser.toJson()},
                                    {"trainer", ser::toJson(o)},
-                                   {"experiment", meta}};
+                                   {"run", meta}};
 
   const bool alreadyDone = state.stopped_early || state.epoch >= o.epochs;
   std::size_t samplesTrained = 0;

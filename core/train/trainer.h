@@ -54,7 +54,7 @@ class Trainer {
 
   // Trains on `train`, selects on `validation` (both non-empty, clips of one shape, labels in
   // [0, numClasses)). Checkpoints go to `checkpointDir` (created). `meta` is stored verbatim as
-  // "experiment" in every checkpoint (labels, front-end parameters, ...).
+  // "run" in every checkpoint (labels, front-end parameters, ...).
   // resume: continue from <checkpointDir>/last.ckpt (which must exist and match the model kind,
   // class count, input shape and normalisation); the options given here apply from then on.
   // Cancellation is polled between batches: the unfinished epoch is discarded, both checkpoints

@@ -212,12 +212,58 @@ class TestCli : public QObject {
     const Result r = serwb({"train", "--ravdess", acted(), "--model", "svm", "--split", "random",
                             "--out", tmp_.path() + "/runs/random", "--cache", tmp_.path() + "/cache"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
-    QVERIFY2(r.out.contains("WARNING: random split"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("WARNING:") && r.out.contains("also in training"), qPrintable(r.out));
     QFile f(tmp_.path() + "/runs/random/metrics.json");
     QVERIFY(f.open(QIODevice::ReadOnly));
     const auto m = nlohmann::json::parse(f.readAll().toStdString());
     QVERIFY(!m["split"]["speaker_independent"].get<bool>());
     QVERIFY(!m["split"]["warnings"].empty());
+  }
+
+  // The leakage warning appears exactly when a test speaker trained the model: evaluations read
+  // what the model was trained on from its provenance, never from guesses.
+  void evaluationRecordsProvenance() {
+    const QString run = tmp_.path() + "/runs/svm-provenance";
+    const QString cache = tmp_.path() + "/cache";
+    const Result r = serwb({"train", "--ravdess", acted(), "--labels", "common6", "--model", "svm",
+                            "--test-speakers", "demo-acted:01,demo-acted:02", "--val-speakers",
+                            "demo-acted:03", "--out", run, "--cache", cache, "--json", "--quiet"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.json()["split"]["speaker_independent"].get<bool>());
+
+    auto evaluate = [&](const QStringList& corpus, const QString& out) {
+      QStringList args = {"evaluate", "--checkpoint", run + "/model.svm"};
+      args << corpus << "--out" << tmp_.path() + "/" + out << "--cache" << cache;
+      return serwb(args);
+    };
+    // Cross-corpus: no demo-crowd speaker was seen in training.
+    const Result cross = evaluate({"--crema-d", crowd()}, "eval-cross");
+    QVERIFY2(cross.code == 0, qPrintable(cross.err));
+    QVERIFY2(!cross.out.contains("WARNING"), qPrintable(cross.out));
+    QFile f(tmp_.path() + "/eval-cross/metrics.json");
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const auto m = nlohmann::json::parse(f.readAll().toStdString());
+    QVERIFY(m["split"]["speaker_independent"].get<bool>());
+    QVERIFY(m["split"]["cross_corpus"].get<bool>());
+    QVERIFY(m["split"]["provenance_known"].get<bool>());
+    QCOMPARE(m["split"]["train_corpora"], nlohmann::json({"demo-acted"}));
+    QCOMPARE(m["split"]["test_corpora"], nlohmann::json({"demo-crowd"}));
+
+    // The training corpus, all speakers: 03 (validation) and 04 (training) leak.
+    const Result same = evaluate({"--ravdess", acted(), "--json"}, "eval-same");
+    QVERIFY2(same.code == 0, qPrintable(same.err));
+    const auto j = same.json();
+    QVERIFY(!j["split"]["speaker_independent"].get<bool>());
+    QCOMPARE(j["split"]["test_speakers_seen_in_training"], nlohmann::json({"demo-acted:03", "demo-acted:04"}));
+    const Result sameText = evaluate({"--ravdess", acted()}, "eval-same-text");
+    QVERIFY2(sameText.out.contains("WARNING: 2 test speaker(s) were also in training"), qPrintable(sameText.out));
+
+    // Only the held-out speakers of the training corpus: clean again.
+    const Result held = evaluate({"--ravdess", acted(), "--speakers", "demo-acted:01,demo-acted:02", "--json"},
+                                 "eval-held");
+    QVERIFY2(held.code == 0, qPrintable(held.err));
+    QVERIFY(held.json()["split"]["speaker_independent"].get<bool>());
+    QVERIFY(!held.json()["split"]["cross_corpus"].get<bool>());
   }
 
   void networkTrainsAndCheckpointPredicts() {

@@ -27,10 +27,11 @@ MisclassifiedView::MisclassifiedView(QWidget* parent)
   });
 }
 
-void MisclassifiedView::setRun(const RunFolder& run) {
+void MisclassifiedView::setRun(const RunRecord& run) {
   rows_.clear();
-  for (const PredictionRow& row : run.predictions)
-    if (!row.correct()) rows_[row.path] = row;
+  labels_ = run.labels();
+  for (const Prediction& row : run.predictions)
+    if (row.truth != row.predicted) rows_[row.path] = row;
   preview_->clear();
   list_->setRun(run);
 }
@@ -46,12 +47,13 @@ void MisclassifiedView::showClip(const QString& path) {
   clip.path = path.toStdString();
   const auto it = rows_.find(clip.path);
   if (it != rows_.end()) {
-    const PredictionRow& row = it->second;
+    const Prediction& row = it->second;
+    const std::string& trueLabel = labels_[std::size_t(row.truth)];
     clip.corpus = row.corpus;
     clip.speaker = row.speaker;
-    clip.sex = sexFromString(row.sex);
-    clip.emotion = row.trueLabel + ", predicted " + row.predicted;
-    clip.common = row.trueLabel;
+    clip.sex = row.sex;
+    clip.emotion = trueLabel + ", predicted " + labels_[std::size_t(row.predicted)];
+    clip.common = trueLabel;
   }
   autoplay_ = path;
   preview_->showClip(clip);

@@ -5,7 +5,7 @@
 #include <string>
 #include <QWidget>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 
 namespace ser {
 
@@ -17,7 +17,7 @@ class MisclassifiedView : public QWidget {
  public:
   explicit MisclassifiedView(QWidget* parent = nullptr);
 
-  void setRun(const RunFolder& run);
+  void setRun(const RunRecord& run);
   void clear();
 
   MisclassifiedPanel* list() const { return list_; }
@@ -29,7 +29,8 @@ class MisclassifiedView : public QWidget {
  private:
   MisclassifiedPanel* list_;
   ClipPreview* preview_;
-  std::map<std::string, PredictionRow> rows_;  // by path
+  std::vector<std::string> labels_;
+  std::map<std::string, Prediction> rows_;  // by path
   QString autoplay_;  // the clip to play once it has loaded
 };
 

@@ -4,7 +4,7 @@
 #include <QFileInfo>
 #include <QMessageBox>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "core/runs/study_table.h"
 #include "ui/main_window/main_window.h"
 #include "ui/dataset/clip_preview.h"
@@ -53,7 +53,7 @@ bool Workbench::openFolder(const QString& dir) {
     if (isStudyFolder(path)) {
       showStudy(std::make_unique<StudyTable>(loadStudy(path)));
     } else if (isRunFolder(path)) {
-      showRun(std::make_unique<RunFolder>(loadRunFolder(path)));
+      showRun(std::make_unique<RunRecord>(loadRunRecord(path)));
       window_->showPanel(MainWindow::Panel::Results);
     } else {
       reportError(tr("%1 is neither a run folder (metrics.json) nor a study folder (table.json).")
@@ -68,7 +68,7 @@ bool Workbench::openFolder(const QString& dir) {
   return true;
 }
 
-void Workbench::showRun(std::unique_ptr<RunFolder> run) {
+void Workbench::showRun(std::unique_ptr<RunRecord> run) {
   results_->setRun(*run);
   misclassified_->setRun(*run);
   run_ = std::move(run);

@@ -16,7 +16,7 @@ class MisclassifiedView;
 class ResultsPanel;
 class StudyTablePanel;
 class TrainingPanel;
-struct RunFolder;
+struct RunRecord;
 struct StudyTable;
 
 class Workbench : public QObject {
@@ -35,14 +35,14 @@ class Workbench : public QObject {
   ResultsPanel* results() const { return results_; }
   MisclassifiedView* misclassified() const { return misclassified_; }
   StudyTablePanel* study() const { return study_; }  // null until a study is opened
-  const RunFolder* currentRun() const { return run_.get(); }
+  const RunRecord* currentRun() const { return run_.get(); }
   const StudyTable* currentStudy() const { return studyTable_.get(); }
 
  public slots:
   void exportReport();
 
  private:
-  void showRun(std::unique_ptr<RunFolder> run);
+  void showRun(std::unique_ptr<RunRecord> run);
   void showStudy(std::unique_ptr<StudyTable> study);
   void reportError(const QString& message);
 
@@ -51,7 +51,7 @@ class Workbench : public QObject {
   ResultsPanel* results_;
   MisclassifiedView* misclassified_;
   StudyTablePanel* study_ = nullptr;  // created with the first study; the window owns it
-  std::unique_ptr<RunFolder> run_;
+  std::unique_ptr<RunRecord> run_;
   std::unique_ptr<StudyTable> studyTable_;
   bool studyIsCurrent_ = false;  // export the study rather than the run
 };

@@ -41,9 +41,9 @@ QImage renderWidget(QWidget* widget, QSize size) {
   return image;
 }
 
-QStringList labelList(const RunFolder& run) {
+QStringList labelList(const RunRecord& run) {
   QStringList out;
-  for (const auto& l : run.labels) out << QString::fromStdString(l);
+  for (const auto& l : run.labels()) out << QString::fromStdString(l);
   return out;
 }
 
@@ -70,14 +70,27 @@ void flatten(const nlohmann::json& j, const QString& prefix, std::vector<QString
   }
 }
 
-QString speakersText(const nlohmann::json& split, const char* key) {
-  if (!split.contains(key) || !split[key].is_array()) return QStringLiteral("\u2013");
+QString speakersText(const std::vector<std::string>& speakers) {
+  if (speakers.empty()) return QStringLiteral("\u2013");
   QStringList s;
-  for (const auto& v : split[key]) s << scalarText(v);
+  for (const auto& v : speakers) s << QString::fromStdString(v);
   return QStringLiteral("%1: %2").arg(s.size()).arg(s.join(QStringLiteral(", ")));
 }
 
-void writeRunTitle(ReportDocument& doc, const RunFolder& run, const ReportOptions& options) {
+std::vector<std::vector<double>> confusionCounts(const RunRecord& run) {
+  std::vector<std::vector<double>> counts;
+  for (const auto& row : run.metrics.confusion) counts.emplace_back(row.begin(), row.end());
+  return counts;
+}
+
+QString recallBySexText(const MetricsReport& m, std::size_t c, Sex sex) {
+  if (c >= m.perClassBySex.size()) return QStringLiteral("\u2013");
+  const auto it = m.perClassBySex[c].find(sex);
+  if (it == m.perClassBySex[c].end() || !it->second) return QStringLiteral("\u2013");
+  return formatPercentCi(it->second->recall, it->second->ci95);
+}
+
+void writeRunTitle(ReportDocument& doc, const RunRecord& run, const PdfReportOptions& options) {
   doc.vspace(45);
   doc.title(QStringLiteral("SER Workbench"), 30, QColor(0x1f, 0x3a, 0x5f));
   doc.title(QObject::tr("Speech emotion recognition experiment report"), 14, QColor(0x50, 0x50, 0x50));
@@ -85,91 +98,97 @@ void writeRunTitle(ReportDocument& doc, const RunFolder& run, const ReportOption
   doc.title(QObject::tr("Run: %1").arg(QString::fromStdString(run.name())), 18);
   doc.title(options.date.toString(QStringLiteral("d MMMM yyyy, HH:mm")), 11, QColor(0x50, 0x50, 0x50), true);
   doc.vspace(10);
-  if (run.synthetic()) {
+  if (run.synthetic) {
     doc.title(QObject::tr("SYNTHETIC DATA"), 26, QColor(0xe6, 0x7e, 0x22));
     doc.title(QObject::tr("This run used the generated demo corpus. Its numbers exercise the pipeline and say "
                           "nothing about real emotional speech."),
               10, QColor(0xe6, 0x7e, 0x22));
     doc.vspace(6);
   }
-  const auto& m = run.metrics;
+  const MetricsReport& m = run.metrics;
   doc.title(QObject::tr("WA %1    UAR %2")
-                .arg(formatPercentCi(jsonNumber(m, "wa"), jsonInterval(m, "wa_ci95")),
-                     formatPercentCi(jsonNumber(m, "uar"), jsonInterval(m, "uar_ci95"))),
+                .arg(formatPercentCi(m.overall.wa, m.overall.waCi95, m.overall.speakers),
+                     formatPercentCi(m.overall.uar, m.overall.uarCi95, m.overall.speakers)),
             13);
   doc.title(QObject::tr("Protocol: %1").arg(protocolText(run)), 11,
-            run.speakerIndependent() ? QColor(Qt::black) : warningColor());
+            leakageWarningText(run).isEmpty() ? QColor(Qt::black) : warningColor());
   doc.vspace(20);
   doc.paragraph(QObject::tr("Run folder: %1").arg(QString::fromStdString(run.path.string())), QColor(0x60, 0x60, 0x60),
                 false, 9);
 }
 
-void writeRunSections(ReportDocument& doc, const RunFolder& run, const ReportOptions& options,
+void writeRunSections(ReportDocument& doc, const RunRecord& run, const PdfReportOptions& options,
                       const QString& prefix) {
-  const auto& m = run.metrics;
-  const auto& split = jsonObject(m, "split");
+  const MetricsReport& m = run.metrics;
+  const SplitProvenance& split = run.split;
   const QString warning = leakageWarningText(run);
+  const QString provenanceNote = provenanceNoteText(run);
 
   doc.heading(prefix + QObject::tr("Configuration"));
-  if (run.synthetic()) doc.banner(QObject::tr("SYNTHETIC DATA: generated demo corpus."), QColor(0xe6, 0x7e, 0x22));
+  if (run.synthetic) doc.banner(QObject::tr("SYNTHETIC DATA: generated demo corpus."), QColor(0xe6, 0x7e, 0x22));
   std::vector<QStringList> config;
   flatten(run.config, QString(), config);
-  for (const char* key : {"seed", "device", "train_seconds", "train_samples_per_second"})
-    if (m.contains(key)) config.push_back({QObject::tr("(metrics) %1").arg(key), scalarText(m[key])});
+  config.push_back({QObject::tr("(run) seed"), QString::number(run.seed)});
+  if (!run.training.device.empty())
+    config.push_back({QObject::tr("(run) device"), QString::fromStdString(run.training.device)});
+  if (run.training.trainSeconds >= 0)
+    config.push_back({QObject::tr("(run) train seconds"), QString::number(run.training.trainSeconds, 'f', 1)});
+  if (run.training.samplesPerSecond >= 0)
+    config.push_back({QObject::tr("(run) train samples per second"),
+                      QString::number(run.training.samplesPerSecond, 'f', 1)});
   doc.table({QObject::tr("Setting"), QObject::tr("Value")}, config, {0.38, 0.62});
 
   doc.heading(prefix + QObject::tr("Dataset and split"));
   if (!warning.isEmpty()) doc.banner(QStringLiteral("\u26a0 ") + warning, warningColor());
+  if (!provenanceNote.isEmpty()) doc.banner(provenanceNote, QColor(0x80, 0x80, 0x80));
   std::vector<QStringList> splitRows = {
       {QObject::tr("Protocol"), protocolText(run)},
-      {QObject::tr("Test clips"), scalarText(m.value("n", nlohmann::json()))},
+      {QObject::tr("Test clips"), QString::number(m.overall.n)},
       {QObject::tr("Classes (order)"), labelList(run).join(QStringLiteral(", "))},
-      {QObject::tr("Train speakers"), speakersText(split, "train_speakers")},
-      {QObject::tr("Validation speakers"), speakersText(split, "validation_speakers")},
-      {QObject::tr("Test speakers"), speakersText(split, "test_speakers")}};
-  if (split.contains("warnings") && split["warnings"].is_array())
-    for (const auto& w : split["warnings"]) splitRows.push_back({QObject::tr("Warning"), scalarText(w)});
+      {QObject::tr("Train speakers"), speakersText(split.trainSpeakers)},
+      {QObject::tr("Validation speakers"), speakersText(split.validationSpeakers)},
+      {QObject::tr("Test speakers"), speakersText(split.testSpeakers)}};
+  for (const auto& w : split.warnings) splitRows.push_back({QObject::tr("Warning"), QString::fromStdString(w)});
   doc.table({QObject::tr("Item"), QObject::tr("Value")}, splitRows, {0.25, 0.75});
-  const auto& perCorpus = jsonObject(m, "per_corpus");
-  const auto& perSex = jsonObject(m, "per_sex");
   std::vector<QStringList> groups;
-  for (const auto& [name, g] : perCorpus.items())
-    groups.push_back({QObject::tr("corpus %1").arg(QString::fromStdString(name)), scalarText(g.value("n", nlohmann::json())),
-                      formatPercent(jsonNumber(g, "wa")), formatPercent(jsonNumber(g, "uar"))});
-  for (const auto& [name, g] : perSex.items())
-    groups.push_back({QObject::tr("sex %1").arg(QString::fromStdString(name)), scalarText(g.value("n", nlohmann::json())),
-                      formatPercentCi(jsonNumber(g, "wa"), jsonInterval(g, "wa_ci95")),
-                      formatPercentCi(jsonNumber(g, "uar"), jsonInterval(g, "uar_ci95"))});
+  auto groupRow = [](const QString& name, const GroupMetrics& g) {
+    return QStringList{name, QString::number(g.n), QString::number(g.speakers),
+                       formatPercentCi(g.wa, g.waCi95, g.speakers), formatPercentCi(g.uar, g.uarCi95, g.speakers)};
+  };
+  for (const auto& [name, g] : m.perCorpus)
+    groups.push_back(groupRow(QObject::tr("corpus %1").arg(QString::fromStdString(name)), g));
+  for (const auto& [sex, g] : m.perSex)
+    groups.push_back(groupRow(QObject::tr("sex %1").arg(QString::fromStdString(toString(sex))), g));
   if (!groups.empty()) {
-    doc.subheading(QObject::tr("Test set by corpus and by sex"));
-    doc.table({QObject::tr("Group"), QObject::tr("Clips"), QObject::tr("WA [95% CI]"), QObject::tr("UAR [95% CI]")},
-              groups, {0.3, 0.14, 0.28, 0.28}, {1, 2, 3});
+    doc.subheading(QObject::tr("Test set by corpus and by sex (95% intervals over speakers)"));
+    doc.table({QObject::tr("Group"), QObject::tr("Clips"), QObject::tr("Speakers"), QObject::tr("WA [95% CI]"),
+               QObject::tr("UAR [95% CI]")},
+              groups, {0.22, 0.1, 0.12, 0.28, 0.28}, {1, 2, 3, 4});
   }
 
   doc.heading(prefix + QObject::tr("Results"));
   doc.table({QObject::tr("Metric"), QObject::tr("Value [95% interval]")},
-            {{QObject::tr("Weighted accuracy (WA)"), formatPercentCi(jsonNumber(m, "wa"), jsonInterval(m, "wa_ci95"))},
+            {{QObject::tr("Weighted accuracy (WA)"), formatPercentCi(m.overall.wa, m.overall.waCi95, m.overall.speakers)},
              {QObject::tr("Unweighted average recall (UAR)"),
-              formatPercentCi(jsonNumber(m, "uar"), jsonInterval(m, "uar_ci95"))},
-             {QObject::tr("Macro F1"), formatPercent(jsonNumber(m, "macro_f1"))}},
+              formatPercentCi(m.overall.uar, m.overall.uarCi95, m.overall.speakers)},
+             {QObject::tr("Macro F1"), formatPercent(m.macroF1)},
+             {QObject::tr("Chance (1 / classes)"), formatPercent(m.chance())}},
             {0.5, 0.5});
   doc.subheading(QObject::tr("Per class"));
   std::vector<QStringList> perClassRows;
-  for (const auto& label : run.labels) {
-    const auto& c = jsonObject(jsonObject(m, "per_class"), label.c_str());
-    const auto& s = jsonObject(jsonObject(m, "per_class_by_sex"), label.c_str());
-    perClassRows.push_back({QString::fromStdString(label), formatPercent(jsonNumber(c, "precision")),
-                            formatPercent(jsonNumber(c, "recall")), formatPercent(jsonNumber(c, "f1")),
-                            scalarText(c.value("support", nlohmann::json())), formatPercent(jsonNumber(s, "female")),
-                            formatPercent(jsonNumber(s, "male"))});
+  for (std::size_t c = 0; c < m.labels.size(); ++c) {
+    const ClassStats& s = m.perClass[c];
+    perClassRows.push_back({QString::fromStdString(m.labels[c]), formatPercent(s.precision),
+                            formatPercent(s.recall), formatPercent(s.f1), QString::number(s.support),
+                            recallBySexText(m, c, Sex::Female), recallBySexText(m, c, Sex::Male)});
   }
   doc.table({QObject::tr("Class"), QObject::tr("Precision"), QObject::tr("Recall"), QObject::tr("F1"),
              QObject::tr("Support"), QObject::tr("Recall F"), QObject::tr("Recall M")},
-            perClassRows, {0.22, 0.13, 0.13, 0.13, 0.13, 0.13, 0.13}, {1, 2, 3, 4, 5, 6});
+            perClassRows, {0.16, 0.1, 0.1, 0.1, 0.1, 0.22, 0.22}, {1, 2, 3, 4, 5, 6});
 
   {
     ConfusionMatrixView view;
-    view.setMatrix(labelList(run), run.confusion());
+    view.setMatrix(labelList(run), confusionCounts(run));
     const QSize size(440, 400);
     const QImage counts = renderWidget(&view, size);
     view.setNormalized(true);
@@ -213,9 +232,9 @@ void writeRunSections(ReportDocument& doc, const RunFolder& run, const ReportOpt
   }
 
   doc.heading(prefix + QObject::tr("Misclassified clips"));
-  std::vector<std::pair<double, const PredictionRow*>> wrong;
+  std::vector<std::pair<double, const Prediction*>> wrong;
   for (const auto& p : run.predictions)
-    if (!p.correct()) wrong.emplace_back(run.confidence(p), &p);
+    if (p.truth != p.predicted) wrong.emplace_back(run.confidence(p), &p);
   std::stable_sort(wrong.begin(), wrong.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   const int listed = std::min<int>(static_cast<int>(wrong.size()), std::max(0, options.maxMisclassified));
   doc.paragraph(QObject::tr("%1 of %2 test clips were misclassified; %3 listed, most confident mistakes first.")
@@ -224,10 +243,12 @@ void writeRunSections(ReportDocument& doc, const RunFolder& run, const ReportOpt
                     .arg(listed));
   std::vector<QStringList> rows;
   for (int i = 0; i < listed; ++i) {
-    const PredictionRow& p = *wrong[i].second;
-    rows.push_back({QString::fromStdString(p.path), QString::fromStdString(p.speaker), QString::fromStdString(p.sex),
-                    QString::fromStdString(p.trueLabel), QString::fromStdString(p.predicted),
-                    QString::number(wrong[i].first, 'f', 2), topProbabilitiesText(run.labels, p)});
+    const Prediction& p = *wrong[i].second;
+    rows.push_back({QString::fromStdString(p.path), QString::fromStdString(p.speaker),
+                    p.sex == Sex::Unknown ? QString() : QString::fromStdString(toString(p.sex)),
+                    QString::fromStdString(run.labels()[std::size_t(p.truth)]),
+                    QString::fromStdString(run.labels()[std::size_t(p.predicted)]),
+                    QString::number(wrong[i].first, 'f', 2), topProbabilitiesText(run.labels(), p)});
   }
   if (!rows.empty())
     doc.table({QObject::tr("Path"), QObject::tr("Speaker"), QObject::tr("Sex"), QObject::tr("True"),
@@ -260,7 +281,7 @@ void writeText(const QString& path, const std::string& text) {
 
 }  // namespace
 
-int exportRunReport(const RunFolder& run, const QString& pdfPath, const ReportOptions& options) {
+int exportRunReport(const RunRecord& run, const QString& pdfPath, const PdfReportOptions& options) {
   const QString part = pdfPath + QStringLiteral(".part");
   std::unique_ptr<ReportDocument> holder;
   ReportDocument& doc = *openDocument(holder, part, pdfPath,
@@ -273,7 +294,7 @@ int exportRunReport(const RunFolder& run, const QString& pdfPath, const ReportOp
   return pages;
 }
 
-int exportStudyReport(const StudyTable& study, const QString& pdfPath, const ReportOptions& options) {
+int exportStudyReport(const StudyTable& study, const QString& pdfPath, const PdfReportOptions& options) {
   const QString part = pdfPath + QStringLiteral(".part");
   std::unique_ptr<ReportDocument> holder;
   const QString name = QString::fromStdString(study.path.filename().empty() ? study.path.parent_path().filename().string()
@@ -295,13 +316,14 @@ int exportStudyReport(const StudyTable& study, const QString& pdfPath, const Rep
 
   doc.heading(QObject::tr("Master table"));
   std::vector<QStringList> rows;
-  for (const auto& r : study.rows)
-    rows.push_back({QString::fromStdString(r.experiment), QString::fromStdString(r.model),
-                    QString::fromStdString(r.train), QString::fromStdString(r.test),
-                    QString::fromStdString(r.protocol), formatPercent(r.wa), formatPercent(r.uar)});
-  doc.table({QObject::tr("Experiment"), QObject::tr("Model"), QObject::tr("Train"), QObject::tr("Test"),
-             QObject::tr("Protocol"), QObject::tr("WA"), QObject::tr("UAR")},
-            rows, {0.24, 0.09, 0.16, 0.16, 0.17, 0.09, 0.09}, {5, 6});
+  for (const auto& r : study.rows) rows.push_back(studyTableCells(r));
+  doc.paragraph(QObject::tr("WA = accuracy, UAR = unweighted average recall; 95% intervals in brackets "
+                            "come from a bootstrap over speakers (none with fewer than 3 speakers). "
+                            "Rows whose id ends in r use the random split, which lets test speakers "
+                            "into training: their figures are optimistic."),
+                QColor(0x50, 0x50, 0x50), false, 8);
+  doc.table(studyTableHeaders(), rows, {0.04, 0.07, 0.1, 0.08, 0.11, 0.04, 0.13, 0.13, 0.07, 0.07, 0.16},
+            {5, 6, 7, 8, 9, 10}, 7);
   {
     StudyTablePanel panel;
     panel.setStudy(study);
@@ -321,11 +343,12 @@ int exportStudyReport(const StudyTable& study, const QString& pdfPath, const Rep
     if (r.runDir.empty()) continue;
     doc.newPage();
     const QString prefix = QStringLiteral("%1. ").arg(index);
-    doc.title(QObject::tr("Experiment %1: %2 (%3)").arg(index).arg(QString::fromStdString(r.experiment),
-                                                                   QString::fromStdString(r.model)),
+    doc.title(QObject::tr("Row %1: %2, %3 (%4)")
+                  .arg(QString::fromStdString(r.id), QString::fromStdString(r.model),
+                       QString::fromStdString(r.train + " \u2192 " + r.test), QString::fromStdString(r.protocol)),
               16, QColor(0x1f, 0x3a, 0x5f), false);
     try {
-      const RunFolder run = loadRunFolder(study.runPath(r).string());
+      const RunRecord run = loadRunRecord(study.runPath(r).string());
       writeRunSections(doc, run, options, prefix);
     } catch (const Error& e) {
       doc.banner(QObject::tr("Run folder could not be read: %1").arg(QString::fromUtf8(e.what())), warningColor());
@@ -336,14 +359,14 @@ int exportStudyReport(const StudyTable& study, const QString& pdfPath, const Rep
   return pages;
 }
 
-void exportMetricsCsv(const RunFolder& run, const QString& path) { writeText(path, metricsToCsv(run)); }
-void exportMetricsJson(const RunFolder& run, const QString& path) { writeText(path, metricsToJson(run).dump(2) + "\n"); }
+void exportMetricsCsv(const RunRecord& run, const QString& path) { writeText(path, metricsToCsv(run)); }
+void exportMetricsJson(const RunRecord& run, const QString& path) { writeText(path, metricsToJson(run).dump(2) + "\n"); }
 void exportStudyCsv(const StudyTable& study, const QString& path) { writeText(path, studyToCsv(study)); }
 void exportStudyJson(const StudyTable& study, const QString& path) {
   writeText(path, studyToJson(study).dump(2) + "\n");
 }
 
-QString exportWithDialog(QWidget* parent, const RunFolder* run, const StudyTable* study) {
+QString exportWithDialog(QWidget* parent, const RunRecord* run, const StudyTable* study) {
   if (!run && !study) return {};
   const QString pdf = QObject::tr("PDF report (*.pdf)"), csv = QObject::tr("Metrics CSV (*.csv)"),
                 json = QObject::tr("Metrics JSON (*.json)");

@@ -1,19 +1,17 @@
 #include "ui/results/bias_chart_view.h"
 
 #include <QBarCategoryAxis>
-#include <QBarSeries>
-#include <QBarSet>
 #include <QBoxPlotSeries>
 #include <QBoxSet>
 #include <QChart>
 #include <QChartView>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineSeries>
 #include <QValueAxis>
 #include <QVBoxLayout>
-#include <cmath>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "ui/results/metrics_format.h"
 
 namespace ser {
@@ -46,16 +44,44 @@ void resetChart(QChart* chart, const QString& title) {
   chart->setTitle(title);
 }
 
-QString sexName(const std::string& sex) {
-  if (sex == "female") return QObject::tr("Female");
-  if (sex == "male") return QObject::tr("Male");
-  return QString::fromStdString(sex);
+QString sexName(Sex sex) { return sex == Sex::Female ? QObject::tr("Female") : QObject::tr("Male"); }
+
+// A box for one estimate: the interval when there is one, else a bare line at the estimate.
+QBoxSet* estimateBox(double v, const std::optional<Interval>& ci) {
+  const double lo = ci ? ci->lo : v, hi = ci ? ci->hi : v;
+  return new QBoxSet(100 * lo, 100 * lo, 100 * v, 100 * hi, 100 * hi);
+}
+
+QBoxPlotSeries* boxSeries(const QString& name, const QColor& color) {
+  auto* series = new QBoxPlotSeries;
+  series->setName(name);
+  series->setBrush(color.lighter(150));
+  series->setPen(QPen(color.darker(120), 2));
+  series->setBoxWidth(0.5);
+  return series;
+}
+
+// The chance level as a dashed horizontal line over the whole plot (its own hidden x axis).
+void addChanceLine(QChart* chart, QValueAxis* y, double chance) {
+  auto* hx = new QValueAxis;
+  hx->setRange(0, 1);
+  hx->setVisible(false);
+  chart->addAxis(hx, Qt::AlignTop);
+  auto* line = new QLineSeries;
+  line->setName(QObject::tr("chance %1").arg(formatPercent(chance)));
+  line->append(0, 100 * chance);
+  line->append(1, 100 * chance);
+  QPen pen(chanceColor(), 1.5, Qt::DashLine);
+  line->setPen(pen);
+  chart->addSeries(line);
+  line->attachAxis(hx);
+  line->attachAxis(y);
 }
 
 }  // namespace
 
 BiasChartView::BiasChartView(QWidget* parent)
-    : QWidget(parent), overall_(makeView()), perEmotion_(makeView()), gap_(new QLabel) {
+    : QWidget(parent), overall_(makeView()), perEmotion_(makeView()), gap_(new QLabel), note_(new QLabel) {
   auto* layout = new QVBoxLayout(this);
   auto* charts = new QHBoxLayout;
   charts->addWidget(overall_, 2);
@@ -63,96 +89,110 @@ BiasChartView::BiasChartView(QWidget* parent)
   layout->addLayout(charts, 1);
   gap_->setWordWrap(true);
   gap_->setTextFormat(Qt::RichText);
+  note_->setWordWrap(true);
+  note_->setStyleSheet(QStringLiteral("QLabel { color: gray; }"));
   layout->addWidget(gap_);
+  layout->addWidget(note_);
 }
 
 QString BiasChartView::gapText() const { return gap_->text(); }
+QString BiasChartView::intervalNote() const { return note_->text(); }
 
-void BiasChartView::setRun(const RunFolder& run) {
-  const auto& perSex = jsonObject(run.metrics, "per_sex");
-  std::vector<std::string> sexes;
-  for (const char* s : {"female", "male"})
-    if (perSex.contains(s)) sexes.push_back(s);
-  for (const auto& [key, value] : perSex.items())
-    if (key != "female" && key != "male" && value.is_object()) sexes.push_back(key);
+void BiasChartView::setRun(const RunRecord& run) {
+  const MetricsReport& m = run.metrics;
+  std::vector<Sex> sexes;
+  for (Sex s : {Sex::Female, Sex::Male})
+    if (m.perSex.count(s)) sexes.push_back(s);
 
-  QStringList categories, counts;
-  for (const auto& s : sexes) {
+  QStringList categories, counts, noInterval;
+  for (Sex s : sexes) {
+    const GroupMetrics& g = m.perSex.at(s);
     categories << sexName(s);
-    const double n = jsonNumber(perSex[s], "n");
-    if (!std::isnan(n)) counts << QStringLiteral("%1 %2").arg(sexName(s).toLower()).arg(n);
+    counts << tr("%1 %2 clips from %3 speakers").arg(sexName(s).toLower()).arg(g.n).arg(g.speakers);
+    if (!g.waCi95)
+      noInterval << (g.speakers == 1 ? tr("%1 (1 speaker)").arg(sexName(s).toLower())
+                                     : tr("%1 (%2 speakers)").arg(sexName(s).toLower()).arg(g.speakers));
   }
 
   // Overall WA / UAR by sex with intervals.
   QChart* chart = overall_->chart();
-  resetChart(chart, tr("Accuracy by sex (box: 95% interval, line: estimate)"));
+  resetChart(chart, tr("Accuracy by sex (box: 95% interval over speakers)"));
   auto* x = new QBarCategoryAxis;
   x->append(categories);
   auto* y = percentAxis(QString());
   chart->addAxis(x, Qt::AlignBottom);
   chart->addAxis(y, Qt::AlignLeft);
-  for (auto [key, ciKey, name, color] :
-       {std::tuple{"wa", "wa_ci95", tr("WA"), waColor()}, std::tuple{"uar", "uar_ci95", tr("UAR"), uarColor()}}) {
-    auto* series = new QBoxPlotSeries;
-    series->setName(name);
-    series->setBrush(color.lighter(150));
-    series->setPen(QPen(color.darker(120), 2));
-    series->setBoxWidth(0.35);
-    for (const auto& s : sexes) {
-      const double v = jsonNumber(perSex[s], key);
-      auto [lo, hi] = jsonInterval(perSex[s], ciKey);
-      if (std::isnan(lo)) lo = hi = v;
-      auto* set = new QBoxSet(100 * lo, 100 * lo, 100 * v, 100 * hi, 100 * hi);
-      series->append(set);
+  for (bool wa : {true, false}) {
+    auto* series = boxSeries(wa ? tr("WA") : tr("UAR"), wa ? waColor() : uarColor());
+    for (Sex s : sexes) {
+      const GroupMetrics& g = m.perSex.at(s);
+      series->append(wa ? estimateBox(g.wa, g.waCi95) : estimateBox(g.uar, g.uarCi95));
     }
     chart->addSeries(series);
     series->attachAxis(x);
     series->attachAxis(y);
   }
+  addChanceLine(chart, y, m.chance());
 
-  // Recall per emotion by sex.
+  // Recall per emotion by sex, with intervals.
   chart = perEmotion_->chart();
-  resetChart(chart, tr("Recall per emotion by sex"));
-  const auto& byClass = jsonObject(run.metrics, "per_class_by_sex");
-  auto* bars = new QBarSeries;
-  for (const auto& s : sexes) {
-    auto* set = new QBarSet(sexName(s));
-    set->setColor(s == "female" ? femaleColor() : s == "male" ? maleColor() : QColor(Qt::gray));
-    set->setBorderColor(set->color());
-    for (const auto& label : run.labels) {
-      const double v = jsonNumber(jsonObject(byClass, label.c_str()), s.c_str());
-      *set << (std::isnan(v) ? 0.0 : 100 * v);
-    }
-    bars->append(set);
-  }
+  resetChart(chart, tr("Recall per emotion by sex (box: 95% interval over speakers)"));
   QStringList labels;
-  for (const auto& l : run.labels) labels << QString::fromStdString(l);
+  for (const auto& l : run.labels()) labels << QString::fromStdString(l);
   auto* cx = new QBarCategoryAxis;
   cx->append(labels);
   if (labels.size() > 6) cx->setLabelsAngle(-45);
   auto* cy = percentAxis(tr("Recall"));
   chart->addAxis(cx, Qt::AlignBottom);
   chart->addAxis(cy, Qt::AlignLeft);
-  chart->addSeries(bars);
-  bars->attachAxis(cx);
-  bars->attachAxis(cy);
+  bool someClassWithout = false;
+  for (Sex s : sexes) {
+    auto* series = boxSeries(sexName(s), s == Sex::Female ? femaleColor() : maleColor());
+    for (std::size_t c = 0; c < m.labels.size(); ++c) {
+      const auto it = c < m.perClassBySex.size() ? m.perClassBySex[c].find(s) : m.perClassBySex.front().end();
+      if (c >= m.perClassBySex.size() || it == m.perClassBySex[c].end() || !it->second) {
+        series->append(new QBoxSet(0, 0, 0, 0, 0));  // no clips of this class for this sex
+        continue;
+      }
+      const ClassRecall& cr = *it->second;
+      if (!cr.ci95) someClassWithout = true;
+      series->append(estimateBox(cr.recall, cr.ci95));
+    }
+    chart->addSeries(series);
+    series->attachAxis(cx);
+    series->attachAxis(cy);
+  }
+  addChanceLine(chart, cy, m.chance());
 
-  const auto& gap = run.metrics.contains("sex_gap") ? run.metrics["sex_gap"] : nlohmann::json();
-  const double g = jsonNumber(gap, "female_minus_male_wa");
-  if (std::isnan(g)) {
+  QStringList notes;
+  if (!noInterval.isEmpty())
+    notes << tr("No interval for %1: fewer than %2 speakers, and the clips of one speaker are not "
+                "independent, so a tight interval would mislead.")
+                 .arg(noInterval.join(QStringLiteral(", ")))
+                 .arg(MetricsReportOptions{}.minSpeakersForInterval);
+  else if (someClassWithout)
+    notes << tr("Emotions shown as a bare line have fewer than %1 speakers of that sex: no interval.")
+                 .arg(MetricsReportOptions{}.minSpeakersForInterval);
+  note_->setText(notes.join(QLatin1Char(' ')));
+  note_->setVisible(!notes.isEmpty());
+
+  if (!m.sexGap) {
     gap_->setText(tr("Sex gap: not available (the test set does not hold both sexes)."));
-  } else {
-    const auto [lo, hi] = jsonInterval(gap, "ci95");
-    const bool clear = !std::isnan(lo) && (lo > 0 || hi < 0);
-    QString text = tr("<b>Female \u2212 male WA:</b> %1%2 points").arg(g >= 0 ? "+" : "").arg(100 * g, 0, 'f', 1);
-    if (!std::isnan(lo))
-      text += tr(" (95% interval %1 to %2)").arg(100 * lo, 0, 'f', 1).arg(100 * hi, 0, 'f', 1);
+    return;
+  }
+  const double g = m.sexGap->femaleMinusMaleWa;
+  QString text = tr("<b>Female \u2212 male WA:</b> %1%2 points").arg(g >= 0 ? "+" : "").arg(100 * g, 0, 'f', 1);
+  if (const auto& ci = m.sexGap->ci95) {
+    const bool clear = ci->lo > 0 || ci->hi < 0;
+    text += tr(" (95% interval over speakers %1 to %2)").arg(100 * ci->lo, 0, 'f', 1).arg(100 * ci->hi, 0, 'f', 1);
     text += clear ? tr(" \u2014 <span style='color:%1'><b>the interval excludes zero: a gap.</b></span>")
                         .arg(warningColor().name())
                   : tr(" \u2014 the interval includes zero: no clear gap on this test set.");
-    if (!counts.isEmpty()) text += tr("<br>Test clips: %1.").arg(counts.join(QStringLiteral(", ")));
-    gap_->setText(text);
+  } else {
+    text += tr(" \u2014 too few speakers of one sex for an interval: not evidence of a gap either way.");
   }
+  if (!counts.isEmpty()) text += tr("<br>Test set: %1.").arg(counts.join(QStringLiteral(", ")));
+  gap_->setText(text);
 }
 
 }  // namespace ser

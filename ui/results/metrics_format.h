@@ -1,24 +1,21 @@
 #pragma once
-// Reading numbers out of metrics.json for display: missing or null values become NaN and show as
-// an en dash, so a run folder from an older CLI still opens.
+// Formatting figures of the run record for display, and the colours every chart shares.
+#include <cstddef>
+#include <optional>
+
 #include <QColor>
 #include <QString>
 
-#include <nlohmann/json.hpp>
+#include "core/metrics/bootstrap.h"
 
 namespace ser {
 
-// j[key] as a number, NaN when absent, null or not a number.
-double jsonNumber(const nlohmann::json& j, const char* key);
-// j[key] as a [lo, hi] pair; both NaN when absent or malformed.
-std::pair<double, double> jsonInterval(const nlohmann::json& j, const char* key);
-// j[key] when it is an object, else a shared empty object.
-const nlohmann::json& jsonObject(const nlohmann::json& j, const char* key);
-
 // A fraction as a percentage with one decimal ("75.0%"); "–" for NaN.
 QString formatPercent(double fraction);
-// "75.0% [58.3–91.7]"; the interval is left out when NaN.
-QString formatPercentCi(double fraction, std::pair<double, double> ci);
+// "75.0% [58.3–91.7]"; without an interval: "75.0% (2 speakers: no interval)" when `speakers`
+// is given and below what an interval needs, else just the percentage.
+QString formatPercentCi(double fraction, const std::optional<Interval>& ci,
+                        std::optional<std::size_t> speakers = std::nullopt);
 
 // Colours shared by every chart so a sex, or a metric, has one colour across the panels.
 QColor femaleColor();
@@ -26,5 +23,6 @@ QColor maleColor();
 QColor waColor();
 QColor uarColor();
 QColor warningColor();  // the speaker-leakage / synthetic banners
+QColor chanceColor();   // the chance-level line on bar charts
 
 }  // namespace ser

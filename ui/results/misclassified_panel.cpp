@@ -17,12 +17,12 @@
 namespace ser {
 namespace {
 
-enum Column { File, Speaker, Sex, True, Predicted, Confidence, Top, ColumnCount };
+enum Column { File, Speaker, SexColumn, True, Predicted, Confidence, Top, ColumnCount };
 constexpr int kPathRole = Qt::UserRole + 1;
 
 }  // namespace
 
-QString topProbabilitiesText(const std::vector<std::string>& labels, const PredictionRow& row, int k) {
+QString topProbabilitiesText(const std::vector<std::string>& labels, const Prediction& row, int k) {
   std::vector<std::size_t> order(std::min(labels.size(), row.probabilities.size()));
   std::iota(order.begin(), order.end(), 0);
   order.erase(std::remove_if(order.begin(), order.end(),
@@ -91,13 +91,13 @@ void MisclassifiedPanel::clear() {
   rebuild();
 }
 
-void MisclassifiedPanel::setRun(const RunFolder& run) {
+void MisclassifiedPanel::setRun(const RunRecord& run) {
   clear();
-  labels_ = run.labels;
+  labels_ = run.labels();
   testCount_ = static_cast<int>(run.predictions.size());
-  std::vector<std::pair<double, const PredictionRow*>> wrong;
+  std::vector<std::pair<double, const Prediction*>> wrong;
   for (const auto& p : run.predictions)
-    if (!p.correct()) wrong.emplace_back(run.confidence(p), &p);
+    if (p.truth != p.predicted) wrong.emplace_back(run.confidence(p), &p);
   std::stable_sort(wrong.begin(), wrong.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (const auto& [conf, p] : wrong) {
     rows_.push_back(*p);
@@ -130,8 +130,10 @@ void MisclassifiedPanel::rebuild() {
   table_->clearContents();
   table_->setRowCount(0);
   for (std::size_t i = 0; i < rows_.size(); ++i) {
-    const PredictionRow& row = rows_[i];
-    if ((!t.empty() && row.trueLabel != t) || (!p.empty() && row.predicted != p)) continue;
+    const Prediction& row = rows_[i];
+    const std::string& trueLabel = labels_[std::size_t(row.truth)];
+    const std::string& predicted = labels_[std::size_t(row.predicted)];
+    if ((!t.empty() && trueLabel != t) || (!p.empty() && predicted != p)) continue;
     const int r = table_->rowCount();
     table_->insertRow(r);
     const QString path = QString::fromStdString(row.path);
@@ -140,9 +142,10 @@ void MisclassifiedPanel::rebuild() {
     file->setData(kPathRole, path);
     table_->setItem(r, File, file);
     table_->setItem(r, Speaker, new QTableWidgetItem(QString::fromStdString(row.speaker)));
-    table_->setItem(r, Sex, new QTableWidgetItem(QString::fromStdString(row.sex)));
-    table_->setItem(r, True, new QTableWidgetItem(QString::fromStdString(row.trueLabel)));
-    table_->setItem(r, Predicted, new QTableWidgetItem(QString::fromStdString(row.predicted)));
+    table_->setItem(r, SexColumn, new QTableWidgetItem(row.sex == ser::Sex::Unknown ? QString()
+                                                 : QString::fromStdString(toString(row.sex))));
+    table_->setItem(r, True, new QTableWidgetItem(QString::fromStdString(trueLabel)));
+    table_->setItem(r, Predicted, new QTableWidgetItem(QString::fromStdString(predicted)));
     // Fixed two decimals sort correctly as text for values in [0, 1].
     auto* conf = new QTableWidgetItem(QString::number(confidence_[i], 'f', 2));
     conf->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);

@@ -7,7 +7,7 @@
 #include <QWidget>
 #include <vector>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 
 class QComboBox;
 class QLabel;
@@ -21,7 +21,7 @@ class MisclassifiedPanel : public QWidget {
   explicit MisclassifiedPanel(QWidget* parent = nullptr);
 
   // Copies what it needs from `run`.
-  void setRun(const RunFolder& run);
+  void setRun(const RunRecord& run);
   void clear();
 
   QTableWidget* table() const { return table_; }
@@ -51,12 +51,12 @@ class MisclassifiedPanel : public QWidget {
   QLabel* count_;
   QTableWidget* table_;
   std::vector<std::string> labels_;
-  std::vector<PredictionRow> rows_;  // misclassified only, most confident first
+  std::vector<Prediction> rows_;     // misclassified only, most confident first
   std::vector<double> confidence_;   // parallel to rows_
   int testCount_ = 0;
 };
 
 // "angry 0.60 · happy 0.31 · neutral 0.06": the k most probable classes of a prediction.
-QString topProbabilitiesText(const std::vector<std::string>& labels, const PredictionRow& row, int k = 3);
+QString topProbabilitiesText(const std::vector<std::string>& labels, const Prediction& row, int k = 3);
 
 }  // namespace ser

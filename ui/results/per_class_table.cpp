@@ -3,7 +3,7 @@
 #include <QHeaderView>
 #include <cmath>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "ui/results/metrics_format.h"
 
 namespace ser {
@@ -22,23 +22,26 @@ PerClassTable::PerClassTable(QWidget* parent) : QTableWidget(parent) {
   horizontalHeader()->setStretchLastSection(true);
 }
 
-void PerClassTable::setRun(const RunFolder& run) {
-  const auto& perClass = jsonObject(run.metrics, "per_class");
-  const auto& bySex = jsonObject(run.metrics, "per_class_by_sex");
-  setRowCount(static_cast<int>(run.labels.size()));
+void PerClassTable::setRun(const RunRecord& run) {
+  const MetricsReport& m = run.metrics;
+  setRowCount(static_cast<int>(m.labels.size()));
+  auto recallBySex = [&](std::size_t c, Sex sex) {
+    if (c >= m.perClassBySex.size()) return QStringLiteral("\u2013");
+    const auto it = m.perClassBySex[c].find(sex);
+    if (it == m.perClassBySex[c].end() || !it->second) return QStringLiteral("\u2013");
+    return formatPercentCi(it->second->recall, it->second->ci95);
+  };
   for (int r = 0; r < rowCount(); ++r) {
-    const std::string& label = run.labels[r];
-    const auto& c = jsonObject(perClass, label.c_str());
-    const auto& s = jsonObject(bySex, label.c_str());
-    const double support = jsonNumber(c, "support");
+    const std::size_t c = std::size_t(r);
+    const ClassStats& s = m.perClass[c];
     const QStringList cells = {
-        QString::fromStdString(label),
-        formatPercent(jsonNumber(c, "precision")),
-        formatPercent(jsonNumber(c, "recall")),
-        formatPercent(jsonNumber(c, "f1")),
-        std::isnan(support) ? QStringLiteral("\u2013") : QString::number(support),
-        formatPercent(jsonNumber(s, "female")),
-        formatPercent(jsonNumber(s, "male"))};
+        QString::fromStdString(m.labels[c]),
+        formatPercent(s.precision),
+        formatPercent(s.recall),
+        formatPercent(s.f1),
+        QString::number(s.support),
+        recallBySex(c, Sex::Female),
+        recallBySex(c, Sex::Male)};
     for (int col = 0; col < cells.size(); ++col) {
       auto* item = new QTableWidgetItem(cells[col]);
       if (col > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);

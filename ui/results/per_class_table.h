@@ -4,13 +4,13 @@
 
 namespace ser {
 
-struct RunFolder;
+struct RunRecord;
 
 class PerClassTable : public QTableWidget {
   Q_OBJECT
  public:
   explicit PerClassTable(QWidget* parent = nullptr);
-  void setRun(const RunFolder& run);
+  void setRun(const RunRecord& run);
 };
 
 }  // namespace ser

@@ -6,7 +6,7 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "ui/results/bias_chart_view.h"
 #include "ui/results/confusion_matrix_view.h"
 #include "ui/results/per_class_table.h"
@@ -48,11 +48,13 @@ ResultsPanel::ResultsPanel(QWidget* parent)
   connect(confusion_, &ConfusionMatrixView::cellClicked, this, &ResultsPanel::cellClicked);
 }
 
-void ResultsPanel::setRun(const RunFolder& run) {
+void ResultsPanel::setRun(const RunRecord& run) {
   header_->setRun(run);
   QStringList labels;
-  for (const auto& l : run.labels) labels << QString::fromStdString(l);
-  confusion_->setMatrix(labels, run.confusion());
+  for (const auto& l : run.labels()) labels << QString::fromStdString(l);
+  std::vector<std::vector<double>> counts;
+  for (const auto& row : run.metrics.confusion) counts.emplace_back(row.begin(), row.end());
+  confusion_->setMatrix(labels, counts);
   perClass_->setRun(run);
   bias_->setRun(run);
   speakers_->setRun(run);

@@ -10,7 +10,7 @@ class QTabWidget;
 
 namespace ser {
 
-struct RunFolder;
+struct RunRecord;
 class BiasChartView;
 class ConfusionMatrixView;
 class PerClassTable;
@@ -24,7 +24,7 @@ class ResultsPanel : public QWidget {
   explicit ResultsPanel(QWidget* parent = nullptr);
 
   // Shows a run; the panel keeps no reference to `run`.
-  void setRun(const RunFolder& run);
+  void setRun(const RunRecord& run);
   void clear();
 
   RunSummaryHeader* header() const { return header_; }

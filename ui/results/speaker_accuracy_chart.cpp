@@ -1,15 +1,15 @@
 #include "ui/results/speaker_accuracy_chart.h"
 
 #include <QBarCategoryAxis>
-#include <QBarSet>
+#include <QBoxPlotSeries>
+#include <QBoxSet>
 #include <QCollator>
-#include <QStackedBarSeries>
+#include <QLineSeries>
 #include <QValueAxis>
 #include <algorithm>
-#include <cmath>
 #include <map>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "ui/results/metrics_format.h"
 
 namespace ser {
@@ -21,51 +21,40 @@ SpeakerAccuracyChart::SpeakerAccuracyChart(QWidget* parent) : QChartView(new QCh
   chart()->setMargins(QMargins(4, 4, 4, 4));
 }
 
-void SpeakerAccuracyChart::setRun(const RunFolder& run) {
+void SpeakerAccuracyChart::setRun(const RunRecord& run) {
   QChart* c = chart();
   c->removeAllSeries();
   for (QAbstractAxis* axis : c->axes()) {
     c->removeAxis(axis);
     delete axis;
   }
-  c->setTitle(tr("Accuracy per test speaker (overall WA %1)").arg(formatPercent(jsonNumber(run.metrics, "wa"))));
+  const MetricsReport& m = run.metrics;
+  c->setTitle(tr("Accuracy per test speaker (overall WA %1; box: 95% interval over the "
+                 "speaker's clips; colour: female, male, unknown)")
+                  .arg(formatPercent(m.overall.wa)));
 
-  std::map<std::string, std::string> sexOf;
+  std::map<std::string, Sex> sexOf;
   for (const auto& p : run.predictions)
     if (!p.speaker.empty()) sexOf[p.speaker] = p.sex;
 
-  const auto& perSpeaker = jsonObject(run.metrics, "per_speaker");
   speakers_.clear();
-  for (const auto& [name, _] : perSpeaker.items()) speakers_ << QString::fromStdString(name);
+  for (const auto& [name, _] : m.perSpeaker) speakers_ << QString::fromStdString(name);
   QCollator collator;
   collator.setNumericMode(true);
   std::sort(speakers_.begin(), speakers_.end(), collator);
 
-  // One stacked set per sex: each speaker has a value in exactly one, so bars are coloured by sex
-  // without the side-by-side offsets of a grouped series.
-  auto* female = new QBarSet(tr("Female"));
-  auto* male = new QBarSet(tr("Male"));
-  auto* unknown = new QBarSet(tr("Sex unknown"));
-  female->setColor(femaleColor());
-  male->setColor(maleColor());
-  unknown->setColor(Qt::gray);
-  for (QBarSet* s : {female, male, unknown}) s->setBorderColor(s->color());
+  auto* series = new QBoxPlotSeries;
+  series->setName(tr("WA per speaker"));
+  series->setBoxWidth(0.6);
   for (const QString& sp : speakers_) {
-    const auto& entry = perSpeaker[sp.toStdString()];
-    const double wa = jsonNumber(entry, "wa");
-    const double v = std::isnan(wa) ? 0.0 : 100 * wa;
-    const std::string sex = sexOf.count(sp.toStdString()) ? sexOf[sp.toStdString()] : "";
-    *female << (sex == "female" ? v : 0.0);
-    *male << (sex == "male" ? v : 0.0);
-    *unknown << (sex != "female" && sex != "male" ? v : 0.0);
-  }
-  auto* series = new QStackedBarSeries;
-  series->setBarWidth(0.7);
-  for (QBarSet* s : {female, male, unknown}) {
-    if (s->sum() > 0)
-      series->append(s);
-    else
-      delete s;
+    const GroupMetrics& g = m.perSpeaker.at(sp.toStdString());
+    const Sex sex = sexOf.count(sp.toStdString()) ? sexOf[sp.toStdString()] : Sex::Unknown;
+    const QColor color = sex == Sex::Female ? femaleColor() : sex == Sex::Male ? maleColor() : QColor(Qt::gray);
+    const double lo = g.waCi95 ? g.waCi95->lo : g.wa, hi = g.waCi95 ? g.waCi95->hi : g.wa;
+    auto* set = new QBoxSet(100 * lo, 100 * lo, 100 * g.wa, 100 * hi, 100 * hi, sp);
+    set->setBrush(color.lighter(140));
+    set->setPen(QPen(color.darker(120), 2));
+    series->append(set);
   }
   auto* x = new QBarCategoryAxis;
   x->append(speakers_);
@@ -80,6 +69,19 @@ void SpeakerAccuracyChart::setRun(const RunFolder& run) {
   c->addSeries(series);
   series->attachAxis(x);
   series->attachAxis(y);
+
+  auto* hx = new QValueAxis;
+  hx->setRange(0, 1);
+  hx->setVisible(false);
+  c->addAxis(hx, Qt::AlignTop);
+  auto* chance = new QLineSeries;
+  chance->setName(tr("chance %1").arg(formatPercent(m.chance())));
+  chance->append(0, 100 * m.chance());
+  chance->append(1, 100 * m.chance());
+  chance->setPen(QPen(chanceColor(), 1.5, Qt::DashLine));
+  c->addSeries(chance);
+  chance->attachAxis(hx);
+  chance->attachAxis(y);
 }
 
 }  // namespace ser

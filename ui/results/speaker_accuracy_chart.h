@@ -1,17 +1,18 @@
 #pragma once
-// Test accuracy (WA) per speaker as bars coloured by the speaker's sex, with the overall WA as a
-// reference line in the title. Speakers in natural order (Actor_2 before Actor_10).
+// Test accuracy (WA) per speaker, coloured by the speaker's sex, each with the Wilson 95% interval
+// over that speaker's clips (box = interval, line = estimate), and the chance level as a dashed
+// line. Speakers in natural order (Actor_2 before Actor_10).
 #include <QChartView>
 
 namespace ser {
 
-struct RunFolder;
+struct RunRecord;
 
 class SpeakerAccuracyChart : public QChartView {
   Q_OBJECT
  public:
   explicit SpeakerAccuracyChart(QWidget* parent = nullptr);
-  void setRun(const RunFolder& run);
+  void setRun(const RunRecord& run);
   QStringList speakers() const { return speakers_; }
 
  private:

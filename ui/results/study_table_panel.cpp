@@ -15,6 +15,36 @@
 
 namespace ser {
 
+QStringList studyTableHeaders() {
+  return {QObject::tr("#"),      QObject::tr("Model"),   QObject::tr("Train"),
+          QObject::tr("Test"),   QObject::tr("Protocol"), QObject::tr("n"),
+          QObject::tr("WA"),     QObject::tr("UAR"),     QObject::tr("WA male"),
+          QObject::tr("WA female"), QObject::tr("Female \u2212 male")};
+}
+
+QStringList studyTableCells(const StudyRow& row) {
+  auto gap = [&]() -> QString {
+    if (!row.sexGap) return QStringLiteral("\u2013");
+    QString s = QStringLiteral("%1%2").arg(*row.sexGap >= 0 ? "+" : "").arg(100 * *row.sexGap, 0, 'f', 1);
+    if (row.sexGapCi95)
+      s += QStringLiteral(" [%1, %2]").arg(100 * row.sexGapCi95->lo, 0, 'f', 1).arg(100 * row.sexGapCi95->hi, 0, 'f', 1);
+    return s;
+  };
+  auto opt = [](const std::optional<double>& v) { return v ? formatPercent(*v) : QStringLiteral("\u2013"); };
+  return {QString::fromStdString(row.id),
+          QString::fromStdString(row.model),
+          QString::fromStdString(row.train),
+          QString::fromStdString(row.test),
+          QString::fromStdString(row.protocol) +
+              (row.speakerIndependent ? QString() : QObject::tr(" (speakers leak)")),
+          QString::number(row.n),
+          formatPercentCi(row.wa, row.waCi95),
+          formatPercentCi(row.uar, row.uarCi95),
+          opt(row.waMale),
+          opt(row.waFemale),
+          gap()};
+}
+
 StudyTablePanel::StudyTablePanel(QWidget* parent)
     : QWidget(parent), banner_(new QLabel), table_(new QTableWidget), chart_(new QChartView(new QChart)),
       skipped_(new QLabel) {
@@ -28,15 +58,14 @@ StudyTablePanel::StudyTablePanel(QWidget* parent)
   banner_->hide();
   layout->addWidget(banner_);
 
-  table_->setColumnCount(7);
-  table_->setHorizontalHeaderLabels(
-      {tr("Experiment"), tr("Model"), tr("Train"), tr("Test"), tr("Protocol"), tr("WA"), tr("UAR")});
+  table_->setColumnCount(studyTableHeaders().size());
+  table_->setHorizontalHeaderLabels(studyTableHeaders());
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setAlternatingRowColors(true);
   table_->verticalHeader()->hide();
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+
   chart_->setRenderHint(QPainter::Antialiasing);
   chart_->setMinimumHeight(260);
   chart_->chart()->legend()->setAlignment(Qt::AlignBottom);
@@ -65,13 +94,11 @@ void StudyTablePanel::setStudy(const StudyTable& study) {
   table_->setRowCount(static_cast<int>(study.rows.size()));
   for (int r = 0; r < table_->rowCount(); ++r) {
     const StudyRow& row = study.rows[r];
-    const QStringList cells = {QString::fromStdString(row.experiment), QString::fromStdString(row.model),
-                               QString::fromStdString(row.train),      QString::fromStdString(row.test),
-                               QString::fromStdString(row.protocol),   formatPercent(row.wa),
-                               formatPercent(row.uar)};
+    const QStringList cells = studyTableCells(row);
     for (int c = 0; c < cells.size(); ++c) {
       auto* item = new QTableWidgetItem(cells[c]);
       if (c >= 5) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+      if (c == 4 && !row.speakerIndependent) item->setForeground(warningColor());
       if (!row.runDir.empty()) item->setToolTip(tr("Double-click to open %1").arg(QString::fromStdString(row.runDir)));
       table_->setItem(r, c, item);
     }
@@ -92,7 +119,7 @@ void StudyTablePanel::setStudy(const StudyTable& study) {
   for (const auto& row : study.rows) {
     *wa << 100 * row.wa;
     *uar << 100 * row.uar;
-    categories << QString::fromStdString(row.experiment + " (" + row.model + ")");
+    categories << QString::fromStdString(row.id + " (" + row.model + ")");
   }
   auto* series = new QBarSeries;
   series->append(wa);

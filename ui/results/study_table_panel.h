@@ -1,6 +1,7 @@
 #pragma once
-// The cross-corpus master table of a study (`serwb reproduce`): one row per experiment with WA and
-// UAR, grouped bars of both, the experiments the CLI skipped, and a banner when the study ran on
+// The cross-corpus master table of a study (`serwb reproduce`): one row per experiment with n, WA
+// and UAR with their speaker-bootstrap intervals, WA by sex and the female - male gap with its
+// interval (the same columns as table.md and the PDF), grouped bars of WA and UAR, the experiments the CLI skipped, and a banner when the study ran on
 // synthetic data. Double-clicking a row with a run folder emits runActivated(absolute folder).
 #include <QWidget>
 
@@ -33,5 +34,9 @@ class StudyTablePanel : public QWidget {
   QChartView* chart_;
   QLabel* skipped_;
 };
+
+// The master table's column titles and one row's cells, shared by this panel and the PDF report.
+QStringList studyTableHeaders();
+QStringList studyTableCells(const StudyRow& row);
 
 }  // namespace ser

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "ui/results/metrics_format.h"
 
 namespace ser {
@@ -27,13 +27,13 @@ QChartView* makeView(const QString& title) {
 
 struct Curve {
   QString name;
-  double CurvePoint::*field;
+  double EpochStats::*field;
   QColor color;
   Qt::PenStyle style;
   double scale;  // 100 for fractions shown as percent
 };
 
-void fill(QChart* chart, const std::vector<CurvePoint>& points, const std::vector<Curve>& curves,
+void fill(QChart* chart, const std::vector<EpochStats>& points, const std::vector<Curve>& curves,
           const QString& yTitle, bool percent) {
   chart->removeAllSeries();
   for (QAbstractAxis* axis : chart->axes()) {
@@ -99,7 +99,7 @@ TrainingCurvesView::TrainingCurvesView(QWidget* parent)
   stack_->setCurrentWidget(empty_);
 }
 
-void TrainingCurvesView::setRun(const RunFolder& run) {
+void TrainingCurvesView::setRun(const RunRecord& run) {
   hasCurves_ = !run.curves.empty();
   if (!hasCurves_) {
     empty_->setText(tr("This run has no training curves (curves.csv is absent: SVM runs train in one "
@@ -109,13 +109,13 @@ void TrainingCurvesView::setRun(const RunFolder& run) {
   }
   const QColor train(0x31, 0x68, 0xb0), val(0xd9, 0x5f, 0x02);
   fill(loss_->chart(), run.curves,
-       {{tr("Train loss"), &CurvePoint::trainLoss, train, Qt::SolidLine, 1.0},
-        {tr("Validation loss"), &CurvePoint::valLoss, val, Qt::SolidLine, 1.0}},
+       {{tr("Train loss"), &EpochStats::train_loss, train, Qt::SolidLine, 1.0},
+        {tr("Validation loss"), &EpochStats::val_loss, val, Qt::SolidLine, 1.0}},
        tr("Cross-entropy"), false);
   fill(accuracy_->chart(), run.curves,
-       {{tr("Train accuracy"), &CurvePoint::trainAcc, train, Qt::SolidLine, 100.0},
-        {tr("Validation accuracy"), &CurvePoint::valAcc, val, Qt::SolidLine, 100.0},
-        {tr("Validation UAR"), &CurvePoint::valUar, uarColor(), Qt::DashLine, 100.0}},
+       {{tr("Train accuracy"), &EpochStats::train_acc, train, Qt::SolidLine, 100.0},
+        {tr("Validation accuracy"), &EpochStats::val_acc, val, Qt::SolidLine, 100.0},
+        {tr("Validation UAR"), &EpochStats::val_uar, uarColor(), Qt::DashLine, 100.0}},
        tr("Accuracy"), true);
   stack_->setCurrentIndex(0);
 }

@@ -9,13 +9,13 @@ class QStackedLayout;
 
 namespace ser {
 
-struct RunFolder;
+struct RunRecord;
 
 class TrainingCurvesView : public QWidget {
   Q_OBJECT
  public:
   explicit TrainingCurvesView(QWidget* parent = nullptr);
-  void setRun(const RunFolder& run);
+  void setRun(const RunRecord& run);
 
   bool hasCurves() const { return hasCurves_; }
   QChartView* lossChart() const { return loss_; }

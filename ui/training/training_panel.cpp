@@ -440,7 +440,7 @@ void TrainingPanel::onProgress(qulonglong done, qulonglong total, const QString&
 void TrainingPanel::onJobEnded(bool cancelled, const QString& error) {
   const QString dir = runDir_;
   const std::shared_ptr<RunOutcome> outcome = outcome_;
-  const bool evaluated = outcome && !outcome->metrics.is_null() && !outcome->metrics.empty();
+  const bool evaluated = outcome && outcome->record.has_value();
   job_ = nullptr;  // auto-deleted
   setRunning(false);
   progress_->setRange(0, 1);
@@ -457,7 +457,7 @@ void TrainingPanel::onJobEnded(bool cancelled, const QString& error) {
     eta_->setText(QStringLiteral("\u2014"));
     state_->setText(tr("Finished in %1: %2").arg(elapsed, QDir::toNativeSeparators(dir)));
     appendLog(tr("Finished: test WA %1, UAR %2")
-                  .arg(percent(outcome->metrics.value("wa", 0.0)), percent(outcome->metrics.value("uar", 0.0))));
+                  .arg(percent(outcome->record->metrics.overall.wa), percent(outcome->record->metrics.overall.uar)));
     if (!outputChosen_) output_->setText(defaultRunDir(settings_->modelName()));
     emit runFinished(dir);
   } else {

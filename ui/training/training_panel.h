@@ -69,7 +69,7 @@ class TrainingPanel : public QWidget {
 
  signals:
   void runStarted(const QString& dir);
-  void runFinished(const QString& dir);  // evaluated: the folder loads with loadRunFolder()
+  void runFinished(const QString& dir);  // evaluated: the folder loads with loadRunRecord()
   void runStopped(const QString& dir);   // cancelled: the folder keeps its best checkpoint
   void runFailed(const QString& dir, const QString& message);
   void statusMessage(const QString& message);

@@ -1,5 +1,5 @@
 #pragma once
-// A realistic run folder and study folder, hand-written as the `serwb` CLI writes them, for the
+// A realistic run folder and study folder, written as the `serwb` CLI writes them, for the
 // core/runs, ui/results and ui/report tests. 24 test clips, 4 speakers (2 male, 2 female), classes
 // neutral/happy/sad/angry; confusion (rows true, cols predicted):
 //   neutral 5 0 1 0 | happy 1 3 0 2 | sad 1 0 5 0 | angry 0 1 0 5   -> WA 0.75, UAR 0.75.
@@ -10,10 +10,16 @@
 #include <QFile>
 #include <QString>
 
+#include "core/metrics/predictions_csv.h"
+#include "core/runs/run_record.h"
+
 namespace ser::testing {
 
 struct RunFixtureOptions {
-  bool speakerIndependent = false;  // false: metrics carry a speaker-leakage warning
+  bool speakerIndependent = false;  // false: test speakers also trained the model (leakage)
+  bool legacy = false;              // true: metrics.json as serwb wrote it before the run record
+                                    // (format version 1, hand-written below); false: written by
+                                    // ser::writeRunRecord from the predictions (version 2)
   bool withCurves = true;           // false: an SVM-like run without curves.csv
   bool synthetic = true;            // config marks the demo corpus synthetic
 };
@@ -130,15 +136,64 @@ inline QByteArray fixtureCurvesCsv() {
 )";
 }
 
+// The run record of the fixture (format version 2): metrics computed by core from the fixture's
+// predictions, provenance as the options say.
+inline ser::RunRecord fixtureRecord(const QString& dir, const RunFixtureOptions& o) {
+  ser::RunRecord r;
+  const ser::PredictionTable table = ser::readPredictionsCsv((dir + "/predictions.csv").toStdString());
+  r.predictions = table.predictions;
+  r.metrics = ser::computeReport(table.predictions, table.labels);
+  r.model = "cnn";
+  r.experimentName = "acted-cnn";
+  r.seed = 1234;
+  r.synthetic = o.synthetic;
+  r.training.device = "cpu";
+  r.training.trainSeconds = 41.7;
+  r.training.samplesPerSecond = 212.4;
+  ser::SplitProvenance& s = r.split;
+  s.protocol = o.speakerIndependent ? "speakers" : "random";
+  s.testSpeakers = {"Actor_01", "Actor_02", "Actor_03", "Actor_04"};
+  s.trainCorpora = s.testCorpora = {"demo-acted"};
+  if (o.speakerIndependent) {
+    s.trainSpeakers = {"Actor_05", "Actor_06", "Actor_07", "Actor_08"};
+    s.validationSpeakers = {"Actor_09"};
+  } else {
+    s.trainSpeakers = s.testSpeakers;
+    s.validationSpeakers = {"Actor_01", "Actor_02"};
+    s.testSpeakersSeen = s.testSpeakers;
+    s.warnings = {"a random split puts the same speakers in training and test"};
+  }
+  s.testClips = 24;
+  if (o.withCurves) {
+    const double rows[8][7] = {{1.372, 0.312, 1.341, 0.354, 0.339, 0.001, 5.4},
+                               {1.205, 0.447, 1.188, 0.458, 0.441, 0.001, 5.1},
+                               {1.049, 0.552, 1.071, 0.521, 0.507, 0.001, 5.2},
+                               {0.918, 0.627, 0.985, 0.583, 0.571, 0.001, 5.0},
+                               {0.812, 0.689, 0.931, 0.625, 0.612, 0.0005, 5.3},
+                               {0.731, 0.733, 0.902, 0.646, 0.633, 0.0005, 5.1},
+                               {0.672, 0.768, 0.897, 0.667, 0.655, 0.00025, 5.2},
+                               {0.640, 0.781, 0.901, 0.667, 0.652, 0.00025, 5.4}};
+    for (int e = 0; e < 8; ++e)
+      r.curves.push_back({e + 1, rows[e][0], rows[e][1], rows[e][2], rows[e][3], rows[e][4],
+                          rows[e][5], rows[e][6], 0.0});
+  }
+  return r;
+}
+
 // Writes a complete run folder into `dir` (created if needed). Returns false on an I/O error.
 inline bool writeRunFixture(const QString& dir, const RunFixtureOptions& o = {}) {
   if (!QDir().mkpath(dir)) return false;
   bool ok = writeText(dir + "/config.json", fixtureConfigJson(o)) &&
-            writeText(dir + "/metrics.json", fixtureMetricsJson(o)) &&
             writeText(dir + "/predictions.csv", fixturePredictionsCsv()) &&
             writeText(dir + "/train.log", "epoch 1/8 loss 1.372\n");
-  if (o.withCurves) ok = ok && writeText(dir + "/curves.csv", fixtureCurvesCsv());
-  return ok;
+  if (!ok) return false;
+  if (o.legacy) {
+    ok = writeText(dir + "/metrics.json", fixtureMetricsJson(o));
+    if (o.withCurves) ok = ok && writeText(dir + "/curves.csv", fixtureCurvesCsv());
+    return ok;
+  }
+  ser::writeRunRecord(dir.toStdString(), fixtureRecord(dir, o));
+  return true;
 }
 
 // Writes a study folder into `dir`: table.json, table.md and two run folders beside them

@@ -166,7 +166,7 @@ class TestTrainer : public QObject {
     const TrainedModel trained = loadTrainedModel(reference_.best_checkpoint, DeviceChoice::Cpu, 2);
     QCOMPARE(trained.inputRows, 16);
     QCOMPARE(trained.inputCols, 32);
-    QCOMPARE(trained.meta.at("experiment").at("labels").size(), std::size_t(3));
+    QCOMPARE(trained.meta.at("run").at("labels").size(), std::size_t(3));
     const auto probs = predictProbabilities(trained, validation_.features, validation_.speakers);
     QCOMPARE(probs.size(), validation_.size());
     int correct = 0;

@@ -4,7 +4,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "tests/core/runs/run_fixture.h"
 #include "tests/ui/results/snapshot.h"
 #include "ui/results/confusion_matrix_view.h"
@@ -29,12 +29,12 @@ class TestMisclassifiedPanel : public QObject {
 
  private:
   QTemporaryDir tmp_;
-  ser::RunFolder run_;
+  ser::RunRecord run_;
 };
 
 void TestMisclassifiedPanel::initTestCase() {
   QVERIFY(ser::testing::writeRunFixture(tmp_.path()));
-  run_ = ser::loadRunFolder(tmp_.path().toStdString());
+  run_ = ser::loadRunRecord(tmp_.path().toStdString());
 }
 
 void TestMisclassifiedPanel::listsOnlyMistakesMostConfidentFirst() {
@@ -121,7 +121,7 @@ void TestMisclassifiedPanel::selectionEmitsPathAndKeysStep() {
 
 void TestMisclassifiedPanel::topProbabilities() {
   const auto& row = run_.predictions[1];  // happy -> angry 0.06 0.31 0.03 0.60
-  QCOMPARE(ser::topProbabilitiesText(run_.labels, row, 2), QString("angry 0.60 \u00b7 happy 0.31"));
+  QCOMPARE(ser::topProbabilitiesText(run_.labels(), row, 2), QString("angry 0.60 \u00b7 happy 0.31"));
 }
 
 QTEST_MAIN(TestMisclassifiedPanel)

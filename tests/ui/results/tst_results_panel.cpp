@@ -2,6 +2,7 @@
 #include <QBarSet>
 #include <QBoxPlotSeries>
 #include <QBoxSet>
+#include <QLineSeries>
 #include <QChartView>
 #include <QCheckBox>
 #include <QSignalSpy>
@@ -9,11 +10,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "core/runs/study_table.h"
 #include "tests/core/runs/run_fixture.h"
 #include "tests/ui/results/snapshot.h"
 #include "ui/results/bias_chart_view.h"
+#include "ui/results/metrics_format.h"
 #include "ui/results/confusion_matrix_view.h"
 #include "ui/results/per_class_table.h"
 #include "ui/results/results_panel.h"
@@ -35,23 +37,25 @@ class TestResultsPanel : public QObject {
   void perClassTable();
   void headerWarnsAboutLeakage_data();
   void headerWarnsAboutLeakage();
+  void crossCorpusEvaluationShowsNoLeakageBanner();
+  void unknownProvenanceIsANoteNotALeak();
   void biasChartsBySex();
   void speakersInNaturalOrder();
   void curvesOrNote();
   void studyTable();
 
  private:
-  ser::RunFolder load(const RunFixtureOptions& o = {});
+  ser::RunRecord load(const RunFixtureOptions& o = {});
   QTemporaryDir tmp_;
   int runs_ = 0;
 };
 
 void TestResultsPanel::initTestCase() { QVERIFY(tmp_.isValid()); }
 
-ser::RunFolder TestResultsPanel::load(const RunFixtureOptions& o) {
+ser::RunRecord TestResultsPanel::load(const RunFixtureOptions& o) {
   const QString dir = tmp_.filePath(QStringLiteral("run%1").arg(++runs_));
   if (!ser::testing::writeRunFixture(dir, o)) qFatal("cannot write fixture");
-  return ser::loadRunFolder(dir.toStdString());
+  return ser::loadRunRecord(dir.toStdString());
 }
 
 void TestResultsPanel::confusionShowsCountsAndShares() {
@@ -119,7 +123,7 @@ void TestResultsPanel::perClassTable() {
   QCOMPARE(table.item(1, 0)->text(), QString("happy"));
   QCOMPARE(table.item(1, 2)->text(), QString("50.0%"));   // recall
   QCOMPARE(table.item(1, 4)->text(), QString("6"));       // support
-  QCOMPARE(table.item(1, 6)->text(), QString("33.3%"));   // recall, male
+  QCOMPARE(table.item(1, 6)->text(), QString("33.3%"));   // recall, male (2 speakers: no interval)
 }
 
 void TestResultsPanel::headerWarnsAboutLeakage_data() {
@@ -134,42 +138,98 @@ void TestResultsPanel::headerWarnsAboutLeakage() {
   o.speakerIndependent = speakerIndependent;
   ser::RunSummaryHeader header;
   header.setRun(load(o));
+  const ser::RunRecord run = load(o);
+  header.setRun(run);
   QCOMPARE(header.leakageWarningVisible(), !speakerIndependent);
-  if (!speakerIndependent) QVERIFY(header.leakageWarning().contains("speaker leakage, accuracy is optimistic"));
-  QVERIFY2(header.summaryText().contains("75.0% [58.3\u201391.7]"), qPrintable(header.summaryText()));
-  QVERIFY(header.summaryText().contains(speakerIndependent ? "<b>Protocol</b> speaker-independent &nbsp;"
-                                                           : "random (NOT speaker-independent)"));
+  if (!speakerIndependent)
+    QVERIFY2(header.leakageWarning().contains("4 of the test speakers (Actor_01, Actor_02, Actor_03, "
+                                              "Actor_04) also trained the model"),
+             qPrintable(header.leakageWarning()));
+  const auto& ci = *run.metrics.overall.waCi95;
+  const QString wa = QStringLiteral("75.0% [%1\u2013%2]").arg(100 * ci.lo, 0, 'f', 1).arg(100 * ci.hi, 0, 'f', 1);
+  QVERIFY2(header.summaryText().contains(wa), qPrintable(header.summaryText()));
+  QVERIFY2(header.summaryText().contains("24 clips, 4 speakers"), qPrintable(header.summaryText()));
+  QVERIFY2(header.summaryText().contains(speakerIndependent ? "speakers (speaker-independent)"
+                                                            : "random (NOT speaker-independent)"),
+           qPrintable(header.summaryText()));
+  QVERIFY(header.provenanceNote().isEmpty());
+}
+
+// A model evaluated on another corpus: its provenance says no test speaker trained it, so the
+// red banner stays away (it used to be guessed from missing keys and shown here).
+void TestResultsPanel::crossCorpusEvaluationShowsNoLeakageBanner() {
+  const QString dir = tmp_.filePath("cross");
+  RunFixtureOptions o;
+  o.speakerIndependent = true;
+  QVERIFY(ser::testing::writeRunFixture(dir, o));
+  ser::RunRecord r = ser::testing::fixtureRecord(dir, o);
+  r.split.protocol = "evaluation";
+  r.split.trainCorpora = {"ravdess"};
+  r.split.testCorpora = {"demo-acted"};
+  r.evaluation = ser::EvaluationFacts{"/runs/ravdess-cnn/best.ckpt", 0, 0};
+  ser::writeRunRecord(dir.toStdString(), r);
+  ser::ResultsPanel panel;
+  panel.setRun(ser::loadRunRecord(dir.toStdString()));
+  QVERIFY(!panel.header()->leakageWarningVisible());
+  QVERIFY2(panel.header()->summaryText().contains("evaluation, cross-corpus (ravdess \u2192 demo-acted) "
+                                                   "(speaker-independent)"),
+           qPrintable(panel.header()->summaryText()));
+  panel.resize(900, 700);
+  ser::testing::snapshot(&panel, "results_cross_corpus");
+}
+
+void TestResultsPanel::unknownProvenanceIsANoteNotALeak() {
+  const QString dir = tmp_.filePath("unknown");
+  RunFixtureOptions o;
+  o.speakerIndependent = true;
+  QVERIFY(ser::testing::writeRunFixture(dir, o));
+  ser::RunRecord r = ser::testing::fixtureRecord(dir, o);
+  r.split = ser::SplitProvenance{};
+  r.split.protocol = "evaluation";
+  r.split.known = false;
+  ser::writeRunRecord(dir.toStdString(), r);
+  ser::RunSummaryHeader header;
+  header.setRun(ser::loadRunRecord(dir.toStdString()));
+  QVERIFY(!header.leakageWarningVisible());
+  QVERIFY(header.provenanceNote().contains("Provenance unknown"));
 }
 
 void TestResultsPanel::biasChartsBySex() {
   ser::BiasChartView bias;
   bias.setRun(load());
   const auto overall = bias.overallChart()->chart()->series();
-  QCOMPARE(overall.size(), 2);
+  QCOMPARE(overall.size(), 3);  // WA, UAR, chance line
   auto* wa = qobject_cast<QBoxPlotSeries*>(overall[0]);
   QVERIFY(wa);
   QCOMPARE(wa->count(), 2);  // female, male
-  QCOMPARE(wa->boxSets()[0]->at(QBoxSet::Median), 83.33);           // female WA
-  QCOMPARE(wa->boxSets()[1]->at(QBoxSet::LowerQuartile), 41.67);    // male WA interval low
+  QVERIFY(std::abs(wa->boxSets()[0]->at(QBoxSet::Median) - 83.333) < 0.01);  // female WA
+  // Two speakers per sex: no interval, so the box collapses onto the estimate.
+  QCOMPARE(wa->boxSets()[1]->at(QBoxSet::LowerQuartile), wa->boxSets()[1]->at(QBoxSet::Median));
+  auto* chance = qobject_cast<QLineSeries*>(overall[2]);
+  QVERIFY(chance);
+  QCOMPARE(chance->at(0).y(), 25.0);  // 4 classes
   const auto perEmotion = bias.perEmotionChart()->chart()->series();
-  QCOMPARE(perEmotion.size(), 1);
-  auto* bars = qobject_cast<QBarSeries*>(perEmotion[0]);
-  QCOMPARE(bars->count(), 2);
-  QCOMPARE(bars->barSets()[1]->label(), QString("Male"));
-  QCOMPARE(bars->barSets()[1]->at(1), 33.33);  // male recall of happy
+  QCOMPARE(perEmotion.size(), 3);  // female, male, chance
+  auto* male = qobject_cast<QBoxPlotSeries*>(perEmotion[1]);
+  QVERIFY(male);
+  QCOMPARE(male->name(), QString("Male"));
+  QVERIFY(std::abs(male->boxSets()[1]->at(QBoxSet::Median) - 33.333) < 0.01);  // male recall of happy
   QVERIFY2(bias.gapText().contains("+16.7 points"), qPrintable(bias.gapText()));
-  QVERIFY(bias.gapText().contains("includes zero"));
+  QVERIFY2(bias.gapText().contains("too few speakers"), qPrintable(bias.gapText()));
+  QVERIFY2(bias.intervalNote().contains("fewer than 3 speakers"), qPrintable(bias.intervalNote()));
 }
 
 void TestResultsPanel::speakersInNaturalOrder() {
   ser::SpeakerAccuracyChart chart;
   chart.setRun(load());
   QCOMPARE(chart.speakers(), QStringList({"Actor_01", "Actor_02", "Actor_03", "Actor_04"}));
-  auto* series = qobject_cast<QAbstractBarSeries*>(chart.chart()->series().value(0));
+  auto* series = qobject_cast<QBoxPlotSeries*>(chart.chart()->series().value(0));
   QVERIFY(series);
-  QCOMPARE(series->count(), 2);  // female and male sets; no unknown-sex set
-  QCOMPARE(series->barSets()[1]->at(2), 50.0);  // Actor_03 (male)
-  QCOMPARE(series->barSets()[0]->at(2), 0.0);
+  QCOMPARE(series->count(), 4);
+  QBoxSet* actor3 = series->boxSets()[2];  // Actor_03 (male), 3 of 6 right
+  QCOMPARE(actor3->at(QBoxSet::Median), 50.0);
+  QVERIFY(actor3->at(QBoxSet::LowerQuartile) < 25.0 && actor3->at(QBoxSet::UpperQuartile) > 75.0);  // Wilson, n = 6
+  QCOMPARE(actor3->brush().color(), ser::maleColor().lighter(140));
 }
 
 void TestResultsPanel::curvesOrNote() {
@@ -190,7 +250,8 @@ void TestResultsPanel::studyTable() {
   ser::StudyTablePanel panel;
   panel.setStudy(ser::loadStudy(dir.path().toStdString()));
   QCOMPARE(panel.table()->rowCount(), 3);
-  QCOMPARE(panel.table()->item(1, 5)->text(), QString("41.2%"));
+  QCOMPARE(panel.table()->item(1, 6)->text(), QString("41.2%"));  // WA (no interval in this old table)
+  QCOMPARE(panel.table()->horizontalHeaderItem(10)->text(), QString("Female \u2212 male"));
   auto* bars = qobject_cast<QBarSeries*>(panel.chart()->chart()->series().value(0));
   QVERIFY(bars);
   QCOMPARE(bars->barSets()[1]->at(1), 38.6);

@@ -18,7 +18,7 @@
 
 #include "core/corpus/corpus_summary.h"
 #include "core/demo/demo_corpus.h"
-#include "core/runs/run_folder.h"
+#include "core/runs/run_record.h"
 #include "ui/dataset/corpus_loader.h"
 #include "ui/dataset/dataset_selection.h"
 #include "ui/main_window/main_window.h"
@@ -123,9 +123,9 @@ void TestTrainingPanel::trainingRunDrawsCurvesAndLoadsResults() {
            QFileInfo(out).canonicalFilePath());
   QCOMPARE(bench.window.panel(MainWindow::Panel::Results), static_cast<QWidget*>(bench.workbench->results()));
   QVERIFY(bench.workbench->results()->isVisible());
-  const RunFolder& run = *bench.workbench->currentRun();
+  const RunRecord& run = *bench.workbench->currentRun();
   const int wrong = int(std::count_if(run.predictions.begin(), run.predictions.end(),
-                                      [](const PredictionRow& r) { return !r.correct(); }));
+                                      [](const Prediction& r) { return r.truth != r.predicted; }));
   QCOMPARE(bench.workbench->misclassified()->list()->misclassifiedCount(), wrong);
   QVERIFY(panel->logView()->toPlainText().contains(QStringLiteral("Finished")));
   QVERIFY(panel->startButton()->isEnabled());
