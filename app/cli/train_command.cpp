@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -8,6 +9,8 @@
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_printer.h"
 #include "core/base/error.h"
+#include "core/base/text.h"
+#include "core/pipeline/cross_validation.h"
 #include "core/pipeline/experiment_runner.h"
 
 namespace ser::cli {
@@ -44,8 +47,17 @@ class TrainCommand : public Command {
         ->delimiter(',');
     sub.add_option("--test-fraction", testFraction_, "automatic choice: share of test speakers (or clips)");
     sub.add_option("--val-fraction", valFraction_, "automatic choice: share of validation speakers (or clips)");
-    sub.add_option("--folds", folds_, "kfold: number of speaker folds");
-    sub.add_option("--fold", fold_, "kfold: the test fold (0-based)");
+    sub.add_option("--folds", folds_, "kfold: number of speaker folds (dealt sex-balanced, seeded)");
+    sub.add_option("--folds-file", foldsFile_,
+                   "kfold: the folds from a CSV with columns speaker,fold (fold 1-based; ids as "
+                   "`serwb scan --json` lists them)")
+        ->type_name("CSV");
+    sub.add_option("--folds-preset", foldsPreset_,
+                   "kfold: published folds: " + joinStrings(foldsPresetNames(), " | ") +
+                       " (EmoBox RAVDESS speech folds; the actors present)");
+    sub.add_option("--fold", fold_,
+                   "kfold: run only fold N (1-based, as OUT/fold-N) into --out; default: every "
+                   "fold into OUT/fold-1 ... and OUT/summary.json");
     sub.add_option("--model", model_, "model: cnn | resnet18 | svm");
     sub.add_option("--pretrained", pretrained_, "resnet18: initial weights file (see README)");
     sub.add_option("--epochs", epochs_, "maximum epochs");
@@ -75,7 +87,14 @@ class TrainCommand : public Command {
     if (given("--test-fraction")) e.split.testFraction = testFraction_;
     if (given("--val-fraction")) e.split.validationFraction = valFraction_;
     if (given("--folds")) e.split.folds = folds_;
-    if (given("--fold")) e.split.fold = fold_;
+    if (given("--folds-file")) e.split.foldsFile = std::filesystem::absolute(foldsFile_).string();
+    if (given("--folds-preset")) e.split.foldsPreset = foldsPreset_;
+    if ((given("--folds-file") || given("--folds-preset")) && !given("--split"))
+      e.split.protocol = SplitProtocol::KFold;
+    if (given("--fold")) {
+      if (fold_ < 1) throw ParameterError("--fold", std::to_string(fold_), "[1, folds] (1-based)");
+      e.split.fold = fold_ - 1;
+    }
     if (given("--model")) e.model = experimentModelFromString(model_);
     if (given("--pretrained")) e.training.pretrained_weights = pretrained_;
     if (given("--epochs")) e.training.epochs = epochs_;
@@ -109,6 +128,7 @@ class TrainCommand : public Command {
     ro.observer = &printer;
     ro.listener = &printer;
     ro.cancel = &cancel;
+    if (e.split.everyFold()) return runFolds(e, ro, bar);
     const RunOutcome r = runExperiment(e, ro);
     bar.finish();
     if (json_) {
@@ -122,12 +142,52 @@ class TrainCommand : public Command {
     return r.cancelled ? 130 : 0;
   }
 
+  int runFolds(const Experiment& e, const RunOptions& ro, TerminalProgress& bar) const {
+    const CrossValidationOutcome r = runCrossValidation(e, ro);
+    bar.finish();
+    if (json_) {
+      nlohmann::json j = r.summary ? toJson(*r.summary) : nlohmann::json::object();
+      j["run_dir"] = r.dir;
+      j["cancelled"] = r.cancelled;
+      j["folds_run"] = r.foldsRun;
+      j["folds_reused"] = r.foldsReused;
+      printJson(j);
+    } else if (r.cancelled) {
+      std::cout << "cancelled; finished folds are kept in " << r.dir
+                << " (run the same command again to continue: finished folds are not rerun)\n";
+    } else {
+      printCrossValidation(*r.summary, r);
+    }
+    return r.cancelled ? 130 : 0;
+  }
+
+  static void printCrossValidation(const CrossValidationSummary& s, const CrossValidationOutcome& r) {
+    std::printf("%-5s %-5s %6s %6s %8s  %s\n", "fold", "n", "WA", "UAR", "macro-F1", "test speakers");
+    for (const FoldSummary& f : s.folds)
+      std::printf("%-5d %-5zu %5.1f%% %5.1f%% %8.3f  %s\n", f.fold, f.n, 100 * f.wa, 100 * f.uar,
+                  f.macroF1, joinStrings(f.testSpeakers).c_str());
+    std::printf("mean +- sd over %zu folds: WA %.1f +- %.1f%%  UAR %.1f +- %.1f%%  macro-F1 %.3f +- %.3f\n",
+                s.folds.size(), 100 * s.waMean, 100 * s.waSd, 100 * s.uarMean, 100 * s.uarSd,
+                s.macroF1Mean, s.macroF1Sd);
+    std::printf("pooled (n = %zu): WA %.1f%%  UAR %.1f%%", s.pooled.n, 100 * s.pooled.wa,
+                100 * s.pooled.uar);
+    for (const auto& [sex, g] : s.perSex)
+      std::printf("; %s WA %.1f%% UAR %.1f%% (n = %zu)", toString(sex).c_str(), 100 * g.wa,
+                  100 * g.uar, g.n);
+    std::printf("\n");
+    for (const std::string& note : s.notes) std::printf("note: %s\n", note.c_str());
+    if (s.synthetic) std::printf("(SYNTHETIC demo data)\n");
+    std::printf("folds: %s (%d run, %d already finished)\nsummary: %s/summary.json\n",
+                s.foldsSource.c_str(), r.foldsRun, r.foldsReused, r.dir.c_str());
+  }
+
  private:
   CLI::App* sub_ = nullptr;
   std::string experimentFile_, out_, labels_, split_, model_, pretrained_, optimizer_, device_, cache_;
+  std::string foldsFile_, foldsPreset_;
   std::vector<std::string> testSpeakers_, valSpeakers_;
   double testFraction_ = 0.2, valFraction_ = 0.1, lr_ = 1e-3;
-  int folds_ = 5, fold_ = 0, epochs_ = 30, batchSize_ = 32, patience_ = 8;
+  int folds_ = 5, fold_ = 1, epochs_ = 30, batchSize_ = 32, patience_ = 8;
   std::uint32_t seed_ = 42;
   bool resume_ = false, json_ = false, quiet_ = false;
   CorpusOptions corpora_;

@@ -115,24 +115,27 @@ void Experiment::validate() const {
 }
 
 nlohmann::json toJson(const SplitSpec& s) {
-  return {{"protocol", toString(s.protocol)},
-          {"test_speakers", s.testSpeakers},
-          {"validation_speakers", s.validationSpeakers},
-          {"test_fraction", s.testFraction},
-          {"validation_fraction", s.validationFraction},
-          {"test_speaker_count", s.testSpeakerCount},
-          {"validation_speaker_count", s.validationSpeakerCount},
-          {"balance_sex", s.balanceSex},
-          {"folds", s.folds},
-          {"fold", s.fold},
-          {"validation_from_next_fold", s.validationFromNextFold}};
+  nlohmann::json j = {{"protocol", toString(s.protocol)},
+                      {"test_speakers", s.testSpeakers},
+                      {"validation_speakers", s.validationSpeakers},
+                      {"test_fraction", s.testFraction},
+                      {"validation_fraction", s.validationFraction},
+                      {"test_speaker_count", s.testSpeakerCount},
+                      {"validation_speaker_count", s.validationSpeakerCount},
+                      {"balance_sex", s.balanceSex},
+                      {"folds", s.folds},
+                      {"fold", s.fold},
+                      {"validation_from_next_fold", s.validationFromNextFold}};
+  if (!s.foldsFile.empty()) j["folds_file"] = s.foldsFile;  // written only when set
+  if (!s.foldsPreset.empty()) j["folds_preset"] = s.foldsPreset;
+  return j;
 }
 
 SplitSpec splitSpecFromJson(const nlohmann::json& j) {
   checkKeys(j, "split",
             {"protocol", "test_speakers", "validation_speakers", "test_fraction",
              "validation_fraction", "test_speaker_count", "validation_speaker_count", "balance_sex",
-             "folds", "fold", "validation_from_next_fold"});
+             "folds", "fold", "validation_from_next_fold", "folds_file", "folds_preset"});
   SplitSpec s;
   std::string protocol = toString(s.protocol);
   read(j, "split", "protocol", protocol);
@@ -147,6 +150,8 @@ SplitSpec splitSpecFromJson(const nlohmann::json& j) {
   read(j, "split", "folds", s.folds);
   read(j, "split", "fold", s.fold);
   read(j, "split", "validation_from_next_fold", s.validationFromNextFold);
+  read(j, "split", "folds_file", s.foldsFile);
+  read(j, "split", "folds_preset", s.foldsPreset);
   return s;
 }
 

@@ -1,6 +1,7 @@
 #include "core/experiment/split.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -8,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/base/csv.h"
 #include "core/base/error.h"
 #include "core/base/text.h"
 
@@ -189,14 +191,15 @@ void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& label
   assignBySpeaker(clips, labelOf, {test.begin(), test.end()}, {val.begin(), val.end()}, split);
 }
 
-void kfoldSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
-                const SplitSpec& spec, const SpeakerPool& pool, Rng& rng, Split& split) {
+// Deals the eligible speakers into spec.folds folds: the speakers of each sex in turn round the
+// folds, continuing the count across sexes, so fold sizes differ by at most one and each fold
+// gets its share of each sex.
+std::vector<std::vector<std::string>> dealFolds(const SplitSpec& spec, const SpeakerPool& pool,
+                                                Rng& rng) {
   const std::size_t n = pool.eligible.size();
   if (spec.folds > int(n))
     throw ParameterError("folds", std::to_string(spec.folds),
                          "[2, " + std::to_string(n) + "] (the number of speakers)");
-  // Deal the speakers of each sex in turn round the folds, continuing the count across sexes,
-  // so fold sizes differ by at most one and each fold gets its share of each sex.
   std::vector<std::vector<std::string>> groups(spec.balanceSex ? 3 : 1);
   for (const std::string& s : pool.eligible) {
     std::size_t g = 0;
@@ -209,23 +212,107 @@ void kfoldSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
   std::vector<int> foldOrder(std::size_t(spec.folds));
   for (int f = 0; f < spec.folds; ++f) foldOrder[std::size_t(f)] = f;
   shuffle(foldOrder, rng);  // which fold gets the extra speakers depends on the seed
-  std::map<std::string, int> foldOf;
+  std::vector<std::vector<std::string>> folds(std::size_t(spec.folds));
   std::size_t dealt = 0;
   for (auto& g : groups) {
     shuffle(g, rng);
-    for (const std::string& s : g) foldOf[s] = foldOrder[dealt++ % std::size_t(spec.folds)];
+    for (const std::string& s : g)
+      folds[std::size_t(foldOrder[dealt++ % std::size_t(spec.folds)])].push_back(s);
   }
-  const int valFold = (spec.fold + 1) % spec.folds;
-  std::set<std::string> test, val;
+  for (auto& f : folds) std::sort(f.begin(), f.end());
+  return folds;
+}
+
+std::string foldList(const std::vector<int>& folds) {
+  std::vector<std::string> names;
+  for (int f : folds) names.push_back(std::to_string(f));
+  return joinStrings(names);
+}
+
+// The folds of a fixed table on these clips (see planFolds for the rules).
+FoldPlan fixedFolds(const FoldTable& table, const SpeakerPool& pool) {
+  FoldPlan plan;
+  plan.source = table.source;
+  int maxFold = 0;
+  std::set<std::string> listed;
+  for (const FoldRow& row : table.rows) {
+    maxFold = std::max(maxFold, row.fold);
+    listed.insert(row.speaker);
+    if (!table.preset && !std::binary_search(pool.all.begin(), pool.all.end(), row.speaker))
+      throw Error(table.source + ", line " + std::to_string(row.line) + ": speaker '" +
+                  row.speaker + "' is not in the corpora (ids look like \"ravdess:01\", as "
+                  "`serwb scan --json` lists them)");
+  }
+  std::vector<std::string> missing;
+  for (const std::string& s : pool.eligible)
+    if (!listed.count(s)) missing.push_back(s);
+  if (!missing.empty())
+    throw Error(table.source + " gives no fold for speaker" + (missing.size() > 1 ? "s " : " ") +
+                joinStrings(missing) + "; every speaker of the corpora needs one");
+  std::vector<std::vector<std::string>> byFold(static_cast<std::size_t>(maxFold));
+  for (const FoldRow& row : table.rows)
+    if (std::binary_search(pool.eligible.begin(), pool.eligible.end(), row.speaker))
+      byFold[std::size_t(row.fold - 1)].push_back(row.speaker);
+  std::vector<int> dropped;
+  for (int f = 1; f <= maxFold; ++f) {
+    auto& speakers = byFold[std::size_t(f - 1)];
+    if (speakers.empty()) {
+      if (!table.preset)
+        throw Error(table.source + ": fold " + std::to_string(f) +
+                    " has no speaker with clips under the label set");
+      dropped.push_back(f);
+      continue;
+    }
+    std::sort(speakers.begin(), speakers.end());
+    plan.folds.push_back(std::move(speakers));
+  }
+  if (!dropped.empty())
+    plan.notes.push_back(table.source + ": fold" + (dropped.size() > 1 ? "s " : " ") +
+                         foldList(dropped) + " hold" + (dropped.size() > 1 ? "" : "s") +
+                         " none of the speakers present and " +
+                         (dropped.size() > 1 ? "are" : "is") + " dropped; " +
+                         std::to_string(plan.folds.size()) + " folds remain, numbered 1-" +
+                         std::to_string(plan.folds.size()) + " in the original order.");
+  if (plan.folds.size() < 2)
+    throw Error(table.source + ": only " + std::to_string(plan.folds.size()) +
+                " fold holds speakers of the corpora; cross-validation needs at least 2");
+  return plan;
+}
+
+FoldPlan planFoldsFor(const SplitSpec& spec, const SpeakerPool& pool, Rng& rng) {
+  if (!spec.foldsPreset.empty()) return fixedFolds(foldsPreset(spec.foldsPreset), pool);
+  if (!spec.foldsFile.empty()) return fixedFolds(readFoldsFile(spec.foldsFile), pool);
+  FoldPlan plan;
+  plan.source = "automatic (seed " + std::to_string(spec.seed) + ")";
+  plan.folds = dealFolds(spec, pool, rng);
+  return plan;
+}
+
+void kfoldSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                const SplitSpec& spec, const SpeakerPool& pool, Rng& rng, Split& split) {
+  if (spec.fold < 0)
+    throw Error("split: 'fold' is -1, every fold in turn: that is a cross-validation "
+                "(runCrossValidation, `serwb train --split kfold`), not one split");
+  const FoldPlan plan = planFoldsFor(spec, pool, rng);
+  const int k = int(plan.folds.size());
+  split.warnings.insert(split.warnings.end(), plan.notes.begin(), plan.notes.end());
+  checkRangeInt("fold", spec.fold, 0, k - 1);
+  if (spec.validationFromNextFold && k < 3)
+    throw ParameterError("folds", std::to_string(k),
+                         "[3, inf) (validation from the next fold needs a third fold)");
+  const std::vector<std::string>& testFold = plan.folds[std::size_t(spec.fold)];
+  const std::set<std::string> test(testFold.begin(), testFold.end());
+  std::set<std::string> val;
   std::vector<std::string> rest;
-  for (const auto& [s, f] : foldOf) {
-    if (f == spec.fold)
-      test.insert(s);
-    else if (spec.validationFromNextFold && f == valFold)
-      val.insert(s);
+  for (int f = 0; f < k; ++f) {
+    if (f == spec.fold) continue;
+    const auto& speakers = plan.folds[std::size_t(f)];
+    if (spec.validationFromNextFold && f == (spec.fold + 1) % k)
+      val.insert(speakers.begin(), speakers.end());
     else
-      rest.push_back(s);
+      rest.insert(rest.end(), speakers.begin(), speakers.end());
   }
+  std::sort(rest.begin(), rest.end());
   if (!spec.validationFromNextFold && !rest.empty()) {
     const int count = wantedCount(spec.validationSpeakerCount, spec.validationFraction, rest.size());
     checkCount("validation_speaker_count", count, rest.size() - 1);
@@ -302,9 +389,19 @@ void SplitSpec::validate() const {
   checkRangeInt("test_speaker_count", testSpeakerCount, 0, std::numeric_limits<int>::max());
   checkRangeInt("validation_speaker_count", validationSpeakerCount, 0,
                 std::numeric_limits<int>::max());
+  if (!foldsFile.empty() && !foldsPreset.empty())
+    throw Error("split: give folds_file or folds_preset, not both");
+  if ((!foldsFile.empty() || !foldsPreset.empty()) && protocol != SplitProtocol::KFold)
+    throw Error(std::string("split: ") + (foldsFile.empty() ? "folds_preset" : "folds_file") +
+                " needs protocol 'kfold' (protocol is '" + toString(protocol) + "')");
   if (protocol == SplitProtocol::KFold) {
-    checkRangeInt("folds", folds, validationFromNextFold ? 3 : 2, std::numeric_limits<int>::max());
-    checkRangeInt("fold", fold, 0, folds - 1);
+    if (!foldsPreset.empty()) (void)ser::foldsPreset(foldsPreset);  // throws for unknown names
+    if (foldsFile.empty() && foldsPreset.empty()) {
+      checkRangeInt("folds", folds, validationFromNextFold ? 3 : 2, std::numeric_limits<int>::max());
+      checkRangeInt("fold", fold, -1, folds - 1);
+    } else {
+      checkRangeInt("fold", fold, -1, std::numeric_limits<int>::max());  // checked on the clips
+    }
   }
 }
 
@@ -336,6 +433,95 @@ Split makeSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
   split.validationSpeakers = speakersOf(clips, split.validation);
   split.testSpeakers = speakersOf(clips, split.test);
   return split;
+}
+
+FoldTable readFoldsFile(const std::string& path) {
+  const std::string source = "folds file '" + path + "'";
+  CsvTable csv;
+  try {
+    csv = readCsvFile(path, CsvShape::Ragged);
+  } catch (const Error& e) {
+    throw Error(std::string("folds file ") + e.what());  // the message starts with the path
+  }
+  const int speakerCol = csv.columnIgnoringCase("speaker");
+  const int foldCol = csv.columnIgnoringCase("fold");
+  if (speakerCol < 0 || foldCol < 0)
+    throw Error(source + ": line 1: needs the columns 'speaker' and 'fold' (found: " +
+                joinStrings(csv.header) + ")");
+  FoldTable table;
+  table.source = source;
+  std::map<std::string, std::size_t> firstLine;
+  for (const CsvRecord& record : csv.rows) {
+    FoldRow row;
+    row.line = record.line;
+    row.speaker = CsvTable::value(record, speakerCol);
+    const std::string where = source + ", line " + std::to_string(record.line) + ": ";
+    if (row.speaker.empty()) throw Error(where + "the speaker is empty");
+    const std::string fold = CsvTable::value(record, foldCol);
+    std::size_t used = 0;
+    long value = 0;
+    try {
+      value = std::stol(fold, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (fold.empty() || used != fold.size() || value < 1 || value > 1000000)
+      throw Error(where + "fold '" + fold + "' is not a whole number >= 1 (folds count from 1)");
+    row.fold = int(value);
+    const auto [it, fresh] = firstLine.emplace(row.speaker, record.line);
+    if (!fresh)
+      throw Error(where + "speaker '" + row.speaker + "' is listed again (first on line " +
+                  std::to_string(it->second) + "); a speaker belongs to one fold");
+    table.rows.push_back(row);
+  }
+  if (table.rows.empty()) throw Error(source + ": no rows after the header");
+  int maxFold = 0;
+  std::set<int> used;
+  for (const FoldRow& row : table.rows) {
+    maxFold = std::max(maxFold, row.fold);
+    used.insert(row.fold);
+  }
+  std::vector<int> empty;
+  for (int f = 1; f <= maxFold; ++f)
+    if (!used.count(f)) empty.push_back(f);
+  if (!empty.empty())
+    throw Error(source + ": fold" + (empty.size() > 1 ? "s " : " ") + foldList(empty) +
+                " of 1-" + std::to_string(maxFold) + " ha" + (empty.size() > 1 ? "ve" : "s") +
+                " no speakers (number the folds 1, 2, ... without gaps)");
+  if (used.size() < 2)
+    throw Error(source + ": all speakers are in one fold; cross-validation needs at least 2");
+  return table;
+}
+
+std::vector<std::string> foldsPresetNames() { return {"emobox-ravdess"}; }
+
+FoldTable foldsPreset(const std::string& name) {
+  if (name != "emobox-ravdess")
+    throw ParameterError("folds_preset", "'" + name + "'", "{" + joinStrings(foldsPresetNames()) + "}");
+  // EmoBox (Ma et al., 2024), RAVDESS speech: the benchmark's published speaker folds.
+  static const int kFolds[6][4] = {{1, 11, 20, 21}, {4, 10, 12, 14}, {8, 9, 19, 23},
+                                   {3, 5, 7, 24},   {2, 15, 16, 18}, {6, 13, 17, 22}};
+  FoldTable table;
+  table.source = "folds preset 'emobox-ravdess'";
+  table.preset = true;
+  for (int f = 0; f < 6; ++f)
+    for (int actor : kFolds[f]) {
+      char id[16];
+      std::snprintf(id, sizeof id, "ravdess:%02d", actor);
+      table.rows.push_back({id, f + 1, 0});
+    }
+  return table;
+}
+
+FoldPlan planFolds(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                   const SplitSpec& spec) {
+  if (labelOf.size() != clips.size())
+    throw Error("split: " + std::to_string(labelOf.size()) + " labels for " +
+                std::to_string(clips.size()) + " clips");
+  const SpeakerPool pool = speakerPool(clips, labelOf);
+  if (pool.eligible.empty()) throw Error("split: no clip has a label in the label set");
+  Rng rng(spec.seed);
+  return planFoldsFor(spec, pool, rng);
 }
 
 std::vector<int> labelIndices(const std::vector<Clip>& clips, const std::vector<std::string>& labels,

@@ -3,8 +3,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -287,6 +289,125 @@ class TestCli : public QObject {
     const auto p = pr.json();
     QVERIFY(p["predictions"][0].contains("label"));
     QVERIFY(p["predictions"][1].contains("error"));
+  }
+
+  void kfoldRunsEveryFoldAndSummarises() {
+    const QString out = tmp_.path() + "/runs/cv";
+    const Result r = serwb({"train", "--ravdess", acted(), "--model", "svm", "--split", "kfold",
+                            "--folds", "3", "--out", out, "--cache", tmp_.path() + "/cache", "--json",
+                            "--quiet"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto j = r.json();
+    QCOMPARE(j["folds"].get<int>(), 3);
+    QCOMPARE(j["folds_run"].get<int>(), 3);
+    QFile f(out + "/summary.json");
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const auto summary = nlohmann::json::parse(f.readAll().toStdString());
+    QCOMPARE(summary["wa_mean"].get<double>(), j["wa_mean"].get<double>());
+    std::vector<double> wa, uar, f1;
+    std::set<std::string> tested;
+    int n = 0;
+    for (int k = 1; k <= 3; ++k) {
+      const QString dir = out + "/fold-" + QString::number(k);
+      for (const char* file : {"metrics.json", "predictions.csv", "config.json", "model.svm"})
+        QVERIFY2(QFileInfo::exists(dir + "/" + file), qPrintable(dir + "/" + file));
+      QFile mf(dir + "/metrics.json");
+      QVERIFY(mf.open(QIODevice::ReadOnly));
+      const auto m = nlohmann::json::parse(mf.readAll().toStdString());
+      wa.push_back(m["wa"].get<double>());
+      uar.push_back(m["uar"].get<double>());
+      f1.push_back(m["macro_f1"].get<double>());
+      n += m["n"].get<int>();
+      for (const auto& s : m["split"]["test_speakers"]) QVERIFY(tested.insert(s.get<std::string>()).second);
+      QCOMPARE(summary["per_fold"][k - 1]["test_speakers"], m["split"]["test_speakers"]);
+    }
+    QCOMPARE(int(tested.size()), 4);  // every speaker tested once
+    QCOMPARE(summary["pooled"]["n"].get<int>(), n);
+    auto meanSd = [](const std::vector<double>& v) {
+      double mu = 0, sq = 0;
+      for (double x : v) mu += x / double(v.size());
+      for (double x : v) sq += (x - mu) * (x - mu);
+      return std::make_pair(mu, std::sqrt(sq / double(v.size() - 1)));
+    };
+    const std::vector<std::pair<const char*, std::vector<double>>> figures = {
+        {"wa", wa}, {"uar", uar}, {"macro_f1", f1}};
+    for (const auto& [name, values] : figures) {
+      const auto [mu, sd] = meanSd(values);
+      QVERIFY2(std::abs(summary[std::string(name) + "_mean"].get<double>() - mu) < 1e-12, name);
+      QVERIFY2(std::abs(summary[std::string(name) + "_sd"].get<double>() - sd) < 1e-12, name);
+    }
+
+    // --fold N runs that one fold (1-based) as an ordinary run folder, with the same result.
+    const Result one = serwb({"train", "--ravdess", acted(), "--model", "svm", "--split", "kfold",
+                              "--folds", "3", "--fold", "2", "--out", tmp_.path() + "/runs/cv-fold2",
+                              "--cache", tmp_.path() + "/cache", "--json", "--quiet"});
+    QVERIFY2(one.code == 0, qPrintable(one.err));
+    QCOMPARE(one.json()["wa"].get<double>(), wa[1]);
+    QCOMPARE(one.json()["split"]["test_speakers"], summary["per_fold"][1]["test_speakers"]);
+
+    // The text output names every fold and the mean +- sd; a rerun reuses the finished folds.
+    const Result text = serwb({"train", "--ravdess", acted(), "--model", "svm", "--split", "kfold",
+                               "--folds", "3", "--out", out, "--cache", tmp_.path() + "/cache"});
+    QVERIFY2(text.code == 0, qPrintable(text.err));
+    QVERIFY2(text.out.contains("mean +- sd over 3 folds") && text.out.contains("3 already finished"),
+             qPrintable(text.out));
+  }
+
+  void foldsFileDrivesTheFolds() {
+    const QString file = tmp_.path() + "/folds.csv";
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("speaker,fold\ndemo-acted:01,1\ndemo-acted:02,1\ndemo-acted:03,2\ndemo-acted:04,2\n");
+    f.close();
+    const QString out = tmp_.path() + "/runs/cv-file";
+    const Result r = serwb({"train", "--ravdess", acted(), "--model", "svm", "--folds-file", file,
+                            "--out", out, "--cache", tmp_.path() + "/cache", "--json", "--quiet"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto j = r.json();
+    QCOMPARE(j["folds"].get<int>(), 2);
+    QCOMPARE(j["per_fold"][0]["test_speakers"], nlohmann::json({"demo-acted:01", "demo-acted:02"}));
+    QCOMPARE(j["per_fold"][1]["test_speakers"], nlohmann::json({"demo-acted:03", "demo-acted:04"}));
+    QVERIFY(j["folds_source"].get<std::string>().find("folds.csv") != std::string::npos);
+  }
+
+  void foldErrorsAreOneLine_data() {
+    QTest::addColumn<QString>("folds");  // folds file text; empty = use the preset
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QStringList>("mentions");
+    QTest::newRow("unknown speaker in the file")
+        << "speaker,fold\ndemo-acted:01,1\ndemo-acted:02,1\ndemo-acted:03,2\ndemo-acted:04,2\nravdess:01,2\n"
+        << QStringList() << QStringList{"folds.csv", "line 6", "ravdess:01"};
+    QTest::newRow("duplicate row")
+        << "speaker,fold\ndemo-acted:01,1\ndemo-acted:02,2\ndemo-acted:01,2\n" << QStringList()
+        << QStringList{"folds.csv", "line 4", "first on line 2"};
+    QTest::newRow("preset without RAVDESS actors")
+        << QString() << QStringList{"--folds-preset", "emobox-ravdess"}
+        << QStringList{"emobox-ravdess", "demo-acted:01"};
+    QTest::newRow("unknown preset") << QString() << QStringList{"--folds-preset", "emobox"}
+                                    << QStringList{"folds_preset", "emobox-ravdess"};
+    QTest::newRow("fold 0") << QString() << QStringList{"--split", "kfold", "--fold", "0"}
+                            << QStringList{"fold", "1-based"};
+  }
+  void foldErrorsAreOneLine() {
+    QFETCH(QString, folds);
+    QFETCH(QStringList, extra);
+    QFETCH(QStringList, mentions);
+    QStringList args{"train", "--ravdess", acted(), "--model", "svm", "--out",
+                     tmp_.path() + "/runs/cv-bad", "--cache", tmp_.path() + "/cache",
+                     "--quiet"};  // no stage lines: stderr holds the error alone
+    QTemporaryDir dir;
+    if (!folds.isEmpty()) {
+      const QString file = dir.path() + "/folds.csv";
+      QFile f(file);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(folds.toUtf8());
+      f.close();
+      args << "--folds-file" << file;
+    }
+    const Result r = serwb(args + extra);
+    QVERIFY(r.code != 0);
+    QVERIFY2(!r.err.trimmed().contains('\n'), qPrintable(r.err));
+    for (const QString& m : mentions) QVERIFY2(r.err.contains(m), qPrintable(r.err));
   }
 
   void badExperimentFileIsRefusedNamingTheKey() {

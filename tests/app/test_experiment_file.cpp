@@ -36,6 +36,25 @@ class TestExperimentFile : public QObject {
     QCOMPARE(back.corpora[0].demographics, std::string("/data/demo.csv"));
   }
 
+  void foldsFileAndPresetRoundTrip() {
+    ser::Experiment e;
+    ser::CorpusSpec c;
+    c.path = "/data/ravdess";
+    e.corpora = {c};
+    e.split.protocol = ser::SplitProtocol::KFold;
+    QVERIFY(!ser::toJson(e)["split"].contains("folds_preset"));  // written only when set
+    QCOMPARE(ser::experimentFromJson(ser::toJson(e)).split.fold, -1);  // every fold
+    e.split.foldsPreset = "emobox-ravdess";
+    ser::Experiment back = ser::experimentFromJson(ser::toJson(e));
+    QCOMPARE(back.split.foldsPreset, std::string("emobox-ravdess"));
+    QVERIFY(back.split.foldsFile.empty());
+    e.split.foldsPreset.clear();
+    e.split.foldsFile = "/data/folds.csv";
+    back = ser::experimentFromJson(ser::toJson(e));
+    QCOMPARE(back.split.foldsFile, std::string("/data/folds.csv"));
+    QCOMPARE(ser::toJson(back).dump(), ser::toJson(e).dump());
+  }
+
   void refusals_data() {
     QTest::addColumn<QString>("json");
     QTest::addColumn<QString>("mention");
@@ -54,6 +73,18 @@ class TestExperimentFile : public QObject {
     QTest::newRow("bad epochs") << "{" + corpora + R"(, "training": {"epochs": 0}})" << "epochs";
     QTest::newRow("model inside training") << "{" + corpora + R"(, "training": {"model": "cnn"}})" << "model";
     QTest::newRow("no corpora") << R"({"model": "cnn"})" << "corpora";
+    QTest::newRow("unknown folds preset")
+        << "{" + corpora + R"(, "split": {"protocol": "kfold", "folds_preset": "emobox-iemocap"}})"
+        << "folds_preset";
+    QTest::newRow("folds file without kfold")
+        << "{" + corpora + R"(, "split": {"protocol": "speakers", "folds_file": "f.csv"}})"
+        << "folds_file";
+    QTest::newRow("folds file and preset")
+        << "{" + corpora +
+               R"(, "split": {"protocol": "kfold", "folds_file": "f.csv", "folds_preset": "emobox-ravdess"}})"
+        << "not both";
+    QTest::newRow("misspelt folds key") << "{" + corpora + R"(, "split": {"fold_file": "f.csv"}})"
+                                        << "split.fold_file";
   }
   void refusals() {
     QFETCH(QString, json);

@@ -1,11 +1,14 @@
 // Split protocols: speaker independence, coverage, sex balance, determinism and errors.
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <set>
 
 #include "core/base/error.h"
+#include "core/corpus/corpus_spec.h"
 #include "core/experiment/split.h"
 
 using ser::Clip;
@@ -107,6 +110,15 @@ class TestSplit : public QObject {
   void deterministicPerSeed();
   void kfoldCoversEverySpeakerOnce();
   void kfoldValidationFromTrainFraction();
+  void kfoldEveryFoldIsNotOneSplit();
+  void presetFoldsAllActors();
+  void presetFoldsKeepTheActorsPresent_data();
+  void presetFoldsKeepTheActorsPresent();
+  void presetFoldsOnRavdessDev();
+  void fixedFoldsSplitEveryFold();
+  void foldsFileReadsRows();
+  void foldsFileErrors_data();
+  void foldsFileErrors();
   void randomStratifiedWarnsAboutLeakage();
   void errors_data();
   void errors();
@@ -217,6 +229,7 @@ void TestSplit::deterministicPerSeed() {
   for (SplitProtocol protocol : {SplitProtocol::Speakers, SplitProtocol::KFold, SplitProtocol::Random}) {
     SplitSpec spec;
     spec.protocol = protocol;
+    spec.fold = 0;
     spec.seed = 7;
     const Split a = ser::makeSplit(clips, labelOf, spec);
     const Split b = ser::makeSplit(clips, labelOf, spec);
@@ -236,6 +249,7 @@ void TestSplit::kfoldCoversEverySpeakerOnce() {
   SplitSpec spec;
   spec.protocol = SplitProtocol::KFold;
   spec.folds = 6;
+  spec.validationFromNextFold = true;
   std::map<std::string, int> timesTested;
   for (int f = 0; f < spec.folds; ++f) {
     spec.fold = f;
@@ -263,8 +277,8 @@ void TestSplit::kfoldValidationFromTrainFraction() {
   SplitSpec spec;
   spec.protocol = SplitProtocol::KFold;
   spec.folds = 2;
-  spec.validationFromNextFold = false;
-  spec.validationFraction = 0.2;
+  spec.fold = 0;
+  spec.validationFraction = 0.2;  // validation from the training speakers is the default
   const Split s = ser::makeSplit(clips, labelOf, spec);
   checkCoverage(clips, labelOf, s);
   checkSpeakerIndependent(clips, s);
@@ -303,6 +317,290 @@ void TestSplit::randomStratifiedWarnsAboutLeakage() {
   QVERIFY2(warned, s.warnings.empty() ? "no warnings" : s.warnings.back().c_str());
 }
 
+void TestSplit::kfoldEveryFoldIsNotOneSplit() {
+  const auto clips = ravdessLike(6, 8);
+  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::KFold;
+  spec.folds = 3;
+  QCOMPARE(spec.fold, -1);  // the default: every fold
+  QVERIFY(spec.everyFold());
+  try {
+    ser::makeSplit(clips, labelOf, spec);
+    QFAIL("makeSplit accepted fold -1");
+  } catch (const ser::Error& e) {
+    QVERIFY2(QString(e.what()).contains("cross-validation"), e.what());
+  }
+  // The plan does not depend on the fold, and each fold's split tests exactly its plan entry.
+  const ser::FoldPlan plan = ser::planFolds(clips, labelOf, spec);
+  QCOMPARE(int(plan.folds.size()), 3);
+  for (int f = 0; f < 3; ++f) {
+    spec.fold = f;
+    QCOMPARE(ser::makeSplit(clips, labelOf, spec).testSpeakers, plan.folds[std::size_t(f)]);
+  }
+}
+
+namespace {
+
+std::vector<std::string> ravdessIds(std::initializer_list<int> actors) {
+  std::vector<std::string> out;
+  for (int a : actors) {
+    char id[16];
+    std::snprintf(id, sizeof id, "ravdess:%02d", a);
+    out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Runs every fold of `spec` on `clips` and checks each is speaker-independent and covers the
+// labelled clips, that validation speakers come from the fold's training speakers, and that the
+// test folds partition the speakers. Returns the test speakers of each fold.
+std::vector<std::vector<std::string>> runEveryFold(const std::vector<Clip>& clips,
+                                                   const std::vector<int>& labelOf, SplitSpec spec) {
+  const ser::FoldPlan plan = ser::planFolds(clips, labelOf, spec);
+  std::vector<std::vector<std::string>> tested;
+  std::map<std::string, int> timesTested;
+  for (int f = 0; f < int(plan.folds.size()); ++f) {
+    spec.fold = f;
+    const Split s = ser::makeSplit(clips, labelOf, spec);
+    checkCoverage(clips, labelOf, s);
+    checkSpeakerIndependent(clips, s);
+    if (QTest::currentTestFailed()) return {};
+    if (s.testSpeakers != plan.folds[std::size_t(f)]) {
+      QTest::qFail("a fold's test speakers differ from the plan", __FILE__, __LINE__);
+      return {};
+    }
+    for (const auto& id : s.testSpeakers) ++timesTested[id];
+    tested.push_back(s.testSpeakers);
+  }
+  std::set<std::string> labelled;
+  for (std::size_t i = 0; i < clips.size(); ++i)
+    if (labelOf[i] >= 0) labelled.insert(clips[i].speaker);
+  if (timesTested.size() != labelled.size())
+    QTest::qFail("the union of the test folds is not every speaker", __FILE__, __LINE__);
+  for (const auto& [id, n] : timesTested)
+    if (n != 1) QTest::qFail("a speaker is tested in two folds", __FILE__, __LINE__);
+  return tested;
+}
+
+void writeText(const QString& path, const std::string& text) {
+  std::ofstream(path.toStdString(), std::ios::binary) << text;
+}
+
+}  // namespace
+
+void TestSplit::presetFoldsAllActors() {
+  const auto clips = ravdessLike(24, 8);
+  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::KFold;
+  spec.foldsPreset = "emobox-ravdess";
+  spec.validationFraction = 0.1;
+  const auto tested = runEveryFold(clips, labelOf, spec);
+  QCOMPARE(tested, (std::vector<std::vector<std::string>>{
+                       ravdessIds({1, 11, 20, 21}), ravdessIds({4, 10, 12, 14}),
+                       ravdessIds({8, 9, 19, 23}), ravdessIds({3, 5, 7, 24}),
+                       ravdessIds({2, 15, 16, 18}), ravdessIds({6, 13, 17, 22})}));
+  // Validation: 10% of the 20 training actors, one of each sex, never from the test fold.
+  spec.fold = 0;
+  const Split s = ser::makeSplit(clips, labelOf, spec);
+  QCOMPARE(int(s.validationSpeakers.size()), 2);
+  const std::set<std::string> va(s.validationSpeakers.begin(), s.validationSpeakers.end());
+  QCOMPARE(countSex(clips, va, Sex::Male), 1);
+  QCOMPARE(countSex(clips, va, Sex::Female), 1);
+  QCOMPARE(int(s.trainSpeakers.size()), 18);
+  QVERIFY(ser::planFolds(clips, labelOf, spec).notes.empty());
+}
+
+void TestSplit::presetFoldsKeepTheActorsPresent_data() {
+  QTest::addColumn<int>("actors");
+  QTest::addColumn<QList<QStringList>>("expected");
+  QTest::addColumn<QString>("dropped");
+  auto folds = [](std::initializer_list<std::initializer_list<int>> list) {
+    QList<QStringList> out;
+    for (auto f : list) {
+      QStringList ids;
+      for (const auto& id : ravdessIds(f)) ids << QString::fromStdString(id);
+      out << ids;
+    }
+    return out;
+  };
+  // The development subset: actors 01-12 leave 6 folds of 1-3 actors.
+  QTest::newRow("actors 01-12") << 12
+                                << folds({{1, 11}, {4, 10, 12}, {8, 9}, {3, 5, 7}, {2}, {6}})
+                                << QString();
+  QTest::newRow("actors 01-04") << 4 << folds({{1}, {4}, {3}, {2}}) << "folds 3, 6";
+}
+
+void TestSplit::presetFoldsKeepTheActorsPresent() {
+  QFETCH(int, actors);
+  QFETCH(QList<QStringList>, expected);
+  QFETCH(QString, dropped);
+  const auto clips = ravdessLike(actors, 8);
+  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::KFold;
+  spec.foldsPreset = "emobox-ravdess";
+  const auto tested = runEveryFold(clips, labelOf, spec);
+  QCOMPARE(int(tested.size()), int(expected.size()));
+  for (std::size_t f = 0; f < tested.size(); ++f) {
+    QStringList got;
+    for (const auto& id : tested[f]) got << QString::fromStdString(id);
+    QCOMPARE(got, expected[int(f)]);
+  }
+  const ser::FoldPlan plan = ser::planFolds(clips, labelOf, spec);
+  if (dropped.isEmpty()) {
+    QVERIFY(plan.notes.empty());
+  } else {
+    QCOMPARE(int(plan.notes.size()), 1);
+    QVERIFY2(QString::fromStdString(plan.notes[0]).contains(dropped), plan.notes[0].c_str());
+  }
+}
+
+void TestSplit::presetFoldsOnRavdessDev() {
+  const std::string dir = std::string(SERWB_SHARED_DATA) + "/ravdess-dev";
+  if (!QFileInfo::exists(QString::fromStdString(dir))) QSKIP("real RAVDESS data not present");
+  ser::CorpusSpec corpus;
+  corpus.path = dir;
+  const ser::Corpus c = ser::loadCorpora({corpus}, ser::CommonLabelPolicy::Drop);
+  const std::vector<std::string> native = {"neutral", "calm",    "happy",   "sad",
+                                           "angry",   "fearful", "disgust", "surprised"};
+  const auto labelOf = ser::labelIndices(c.clips, native, ser::LabelField::Emotion);
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::KFold;
+  spec.foldsPreset = "emobox-ravdess";
+  spec.validationFraction = 0.2;
+  const auto tested = runEveryFold(c.clips, labelOf, spec);
+  QCOMPARE(tested, (std::vector<std::vector<std::string>>{ravdessIds({1, 11}), ravdessIds({4, 10, 12}),
+                                                          ravdessIds({8, 9}), ravdessIds({3, 5, 7}),
+                                                          ravdessIds({2}), ravdessIds({6})}));
+  // Fold 2 tests 04, 10, 12 (three women); validation takes two of the nine training actors,
+  // one of each sex.
+  spec.fold = 1;
+  const Split s = ser::makeSplit(c.clips, labelOf, spec);
+  QCOMPARE(s.test.size(), std::size_t(3 * 60));
+  const std::set<std::string> va(s.validationSpeakers.begin(), s.validationSpeakers.end());
+  QCOMPARE(int(va.size()), 2);
+  QCOMPARE(countSex(c.clips, va, Sex::Male), 1);
+  QCOMPARE(countSex(c.clips, va, Sex::Female), 1);
+}
+
+void TestSplit::fixedFoldsSplitEveryFold() {
+  // A folds file over a corpus of two corpora, in an order unlike the sorted ids.
+  const auto clips = withCremaLike(ravdessLike(4, 8), 2);
+  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+  QTemporaryDir tmp;
+  const QString file = tmp.path() + "/folds.csv";
+  writeText(file, "speaker,fold\ncrema-d:1002,1\nravdess:03,1\nravdess:01,2\ncrema-d:1001,3\n"
+                  "ravdess:02,3\nravdess:04,2\n");
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::KFold;
+  spec.foldsFile = file.toStdString();
+  const auto tested = runEveryFold(clips, labelOf, spec);
+  QCOMPARE(tested, (std::vector<std::vector<std::string>>{{"crema-d:1002", "ravdess:03"},
+                                                          {"ravdess:01", "ravdess:04"},
+                                                          {"crema-d:1001", "ravdess:02"}}));
+  QVERIFY(ser::planFolds(clips, labelOf, spec).source.find("folds.csv") != std::string::npos);
+  // Validation from the next fold of the file also works.
+  spec.validationFromNextFold = true;
+  spec.fold = 2;
+  QCOMPARE(ser::makeSplit(clips, labelOf, spec).validationSpeakers,
+           (std::vector<std::string>{"crema-d:1002", "ravdess:03"}));
+  spec.fold = 3;
+  try {
+    ser::makeSplit(clips, labelOf, spec);
+    QFAIL("fold 4 of 3 accepted");
+  } catch (const ser::ParameterError& e) {
+    QVERIFY2(QString(e.what()).contains("fold"), e.what());
+  }
+}
+
+void TestSplit::foldsFileReadsRows() {
+  QTemporaryDir tmp;
+  const QString file = tmp.path() + "/f.csv";
+  // BOM, CRLF, any-case trimmed header names, an extra column, quoting, spaces around values.
+  writeText(file, "\xEF\xBB\xBFnote, Fold ,SPEAKER\r\nx, 2 ,ravdess:01\r\n\"a, b\",1,\"ravdess:02\"\r\n");
+  const ser::FoldTable t = ser::readFoldsFile(file.toStdString());
+  QCOMPARE(int(t.rows.size()), 2);
+  QCOMPARE(t.rows[0].speaker, std::string("ravdess:01"));
+  QCOMPARE(t.rows[0].fold, 2);
+  QCOMPARE(t.rows[0].line, std::size_t(2));
+  QCOMPARE(t.rows[1].speaker, std::string("ravdess:02"));
+  QCOMPARE(t.rows[1].fold, 1);
+  QVERIFY(!t.preset);
+  QVERIFY(QString::fromStdString(t.source).contains(file));
+}
+
+void TestSplit::foldsFileErrors_data() {
+  QTest::addColumn<QString>("text");
+  QTest::addColumn<bool>("needsClips");  // the error needs the corpus (planFolds), not just the file
+  QTest::addColumn<QStringList>("mentions");
+  QTest::newRow("no fold column") << "speaker,group\nravdess:01,1\n" << false
+                                  << QStringList{"line 1", "'fold'"};
+  QTest::newRow("fold not a number") << "speaker,fold\nravdess:01,1\nravdess:02,two\n" << false
+                                     << QStringList{"line 3", "'two'"};
+  QTest::newRow("fold 0") << "speaker,fold\nravdess:01,0\nravdess:02,1\n" << false
+                          << QStringList{"line 2", "from 1"};
+  QTest::newRow("fold with a fraction") << "speaker,fold\nravdess:01,1.5\nravdess:02,1\n" << false
+                                        << QStringList{"line 2", "'1.5'"};
+  QTest::newRow("empty speaker") << "speaker,fold\n,1\nravdess:02,2\n" << false
+                                 << QStringList{"line 2", "speaker is empty"};
+  QTest::newRow("duplicate row") << "speaker,fold\nravdess:01,1\nravdess:02,2\nravdess:01,2\n"
+                                 << false << QStringList{"line 4", "first on line 2", "ravdess:01"};
+  QTest::newRow("empty fold") << "speaker,fold\nravdess:01,1\nravdess:02,3\n" << false
+                              << QStringList{"fold 2", "no speakers"};
+  QTest::newRow("one fold") << "speaker,fold\nravdess:01,1\nravdess:02,1\n" << false
+                            << QStringList{"one fold"};
+  QTest::newRow("header only") << "speaker,fold\n" << false << QStringList{"no rows"};
+  QTest::newRow("unterminated quote") << "speaker,fold\n\"ravdess:01,1\n" << false
+                                      << QStringList{"line 2", "unterminated"};
+  QTest::newRow("unknown speaker")
+      << "speaker,fold\nravdess:01,1\nravdess:02,1\nravdess:03,2\nravdess:04,2\nravdess:99,2\n"
+      << true << QStringList{"line 6", "ravdess:99", "not in the corpora"};
+  QTest::newRow("unqualified id") << "speaker,fold\n01,1\nravdess:02,1\nravdess:03,2\nravdess:04,2\n"
+                                  << true << QStringList{"line 2", "'01'"};
+  QTest::newRow("missing speaker") << "speaker,fold\nravdess:01,1\nravdess:02,1\nravdess:03,2\n"
+                                   << true << QStringList{"no fold for speaker ravdess:04"};
+}
+
+void TestSplit::foldsFileErrors() {
+  QFETCH(QString, text);
+  QFETCH(bool, needsClips);
+  QFETCH(QStringList, mentions);
+  QTemporaryDir tmp;
+  const QString file = tmp.path() + "/bad-folds.csv";
+  writeText(file, text.toStdString());
+  if (!needsClips) {
+    try {
+      ser::readFoldsFile(file.toStdString());
+      QFAIL("file accepted");
+    } catch (const ser::Error& e) {
+      QVERIFY2(QString(e.what()).contains(file), e.what());
+      for (const QString& m : mentions) QVERIFY2(QString(e.what()).contains(m), e.what());
+    }
+    return;
+  }
+  const auto clips = ravdessLike(4, 8);
+  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::KFold;
+  spec.fold = 0;
+  spec.foldsFile = file.toStdString();
+  for (int attempt = 0; attempt < 2; ++attempt) {  // planFolds, then makeSplit: the same error
+    try {
+      if (attempt == 0)
+        ser::planFolds(clips, labelOf, spec);
+      else
+        ser::makeSplit(clips, labelOf, spec);
+      QFAIL("file accepted");
+    } catch (const ser::Error& e) {
+      QVERIFY2(QString(e.what()).contains(file), e.what());
+      for (const QString& m : mentions) QVERIFY2(QString(e.what()).contains(m), e.what());
+    }
+  }
+}
+
 void TestSplit::errors_data() {
   QTest::addColumn<int>("kind");
   QTest::addColumn<QString>("messagePart");
@@ -316,6 +614,11 @@ void TestSplit::errors_data() {
   QTest::newRow("all speakers in test") << 7 << "training";
   QTest::newRow("labelOf size") << 8 << "labels";
   QTest::newRow("test count leaves no training speaker") << 9 << "test_speaker_count";
+  QTest::newRow("folds file with the speakers protocol") << 10 << "needs protocol 'kfold'";
+  QTest::newRow("folds file and preset") << 11 << "not both";
+  QTest::newRow("unknown preset") << 12 << "folds_preset";
+  QTest::newRow("preset speakers absent from the corpus") << 13 << "only 1 fold";
+  QTest::newRow("next-fold validation with two preset folds") << 14 << "folds";
 }
 
 void TestSplit::errors() {
@@ -333,11 +636,11 @@ void TestSplit::errors() {
       parameterError = false;
       break;
     case 2: spec.testFraction = 1.0; break;
-    case 3: spec.protocol = SplitProtocol::KFold; spec.folds = 7; break;
+    case 3: spec.protocol = SplitProtocol::KFold; spec.folds = 7; spec.fold = 0; break;
     case 4:
       spec.protocol = SplitProtocol::KFold;
       spec.folds = 1;
-      spec.validationFromNextFold = false;
+      spec.fold = 0;
       break;
     case 5: spec.protocol = SplitProtocol::KFold; spec.folds = 3; spec.fold = 3; break;
     case 6:
@@ -352,6 +655,33 @@ void TestSplit::errors() {
       break;
     case 8: labelOf.pop_back(); parameterError = false; break;
     case 9: spec.testSpeakerCount = 6; break;
+    case 10: spec.foldsFile = "/tmp/folds.csv"; parameterError = false; break;
+    case 11:
+      spec.protocol = SplitProtocol::KFold;
+      spec.foldsFile = "/tmp/folds.csv";
+      spec.foldsPreset = "emobox-ravdess";
+      parameterError = false;
+      break;
+    case 12: spec.protocol = SplitProtocol::KFold; spec.foldsPreset = "emobox-iemocap"; break;
+    case 13:
+      // Actors 01-06 sit in five preset folds; relabel so only actor 01 has labelled clips.
+      spec.protocol = SplitProtocol::KFold;
+      spec.fold = 0;
+      spec.foldsPreset = "emobox-ravdess";
+      for (std::size_t i = 0; i < clips.size(); ++i)
+        if (clips[i].speaker != "ravdess:01") labelOf[i] = -1;
+      parameterError = false;
+      break;
+    case 14: {
+      // Actors 01 and 04 only: two preset folds, too few for validation from the next fold.
+      spec.protocol = SplitProtocol::KFold;
+      spec.fold = 0;
+      spec.foldsPreset = "emobox-ravdess";
+      spec.validationFromNextFold = true;
+      for (std::size_t i = 0; i < clips.size(); ++i)
+        if (clips[i].speaker != "ravdess:01" && clips[i].speaker != "ravdess:04") labelOf[i] = -1;
+      break;
+    }
   }
   try {
     ser::makeSplit(clips, labelOf, spec);

@@ -1,0 +1,375 @@
+#include "core/pipeline/cross_validation.h"
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+#include <system_error>
+
+#include "core/base/atomic_file.h"
+#include "core/base/error.h"
+#include "core/base/text.h"
+#include "core/corpus/corpus_spec.h"
+#include "core/metrics/metrics_report.h"
+#include "core/metrics/predictions_csv.h"
+
+namespace ser {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+nlohmann::json groupJson(const PooledGroup& g) { return {{"n", g.n}, {"wa", g.wa}, {"uar", g.uar}}; }
+
+// Reads j[key] as T, naming the key on absence or a wrong type.
+template <typename T>
+T need(const nlohmann::json& j, const std::string& where, const char* key) {
+  const std::string path = where.empty() ? key : where + "." + key;
+  if (!j.is_object() || !j.contains(key)) throw Error("summary.json: no '" + path + "'");
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error("summary.json: '" + path + "' has the wrong type: " + j.at(key).dump());
+  }
+}
+
+PooledGroup groupFromJson(const nlohmann::json& j, const std::string& where) {
+  PooledGroup g;
+  g.n = need<std::size_t>(j, where, "n");
+  g.wa = need<double>(j, where, "wa");
+  g.uar = need<double>(j, where, "uar");
+  return g;
+}
+
+PooledGroup groupOf(const std::vector<int>& truth, const std::vector<int>& pred, int classes) {
+  PooledGroup g;
+  g.n = truth.size();
+  if (g.n == 0) return g;
+  g.wa = weightedAccuracy(truth, pred);
+  g.uar = unweightedAverageRecall(truth, pred, classes);
+  return g;
+}
+
+// The experiment as compared between runs: what decides the results (not its name, the cache
+// folder or the thread count).
+nlohmann::json comparable(const Experiment& e) {
+  nlohmann::json j = toJson(e);
+  j.erase("name");
+  j.erase("cache");
+  if (j.contains("training")) j["training"].erase("threads");
+  return j;
+}
+
+// Refuses `dir` when its experiment.json holds another experiment than `e`; returns whether one
+// is there (the same).
+bool sameExperimentOrAbsent(const fs::path& dir, const Experiment& e, const std::string& what) {
+  const fs::path file = dir / "experiment.json";
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return false;
+  nlohmann::json held;
+  try {
+    held = comparable(experimentFromJson(nlohmann::json::parse(readFile(file))));
+  } catch (const std::exception& ex) {
+    throw Error("'" + file.string() + "' cannot be read (" + ex.what() + "); the " + what +
+                " folder holds something else: use another output folder or remove it");
+  }
+  const nlohmann::json patch = nlohmann::json::diff(held, comparable(e));
+  if (!patch.empty())
+    throw Error("'" + dir.string() + "' holds a " + what + " of a different experiment (" +
+                patch.front().value("path", std::string("?")) +
+                " differs): use another output folder, or remove it to start again");
+  return true;
+}
+
+// A fold folder that holds a finished run of `e`: its metrics.json and predictions.csv exist.
+bool finishedFold(const fs::path& dir, const Experiment& e) {
+  if (!sameExperimentOrAbsent(dir, e, "fold run")) return false;
+  std::error_code ec;
+  return fs::exists(dir / "metrics.json", ec) && fs::exists(dir / "predictions.csv", ec) &&
+         fs::exists(dir / "config.json", ec);
+}
+
+}  // namespace
+
+MeanSd meanAndSampleSd(const std::vector<double>& values) {
+  MeanSd out;
+  if (values.empty()) return out;
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  out.mean = sum / double(values.size());
+  if (values.size() < 2) return out;
+  double sq = 0.0;
+  for (double v : values) sq += (v - out.mean) * (v - out.mean);
+  out.sd = std::sqrt(sq / double(values.size() - 1));
+  return out;
+}
+
+nlohmann::json toJson(const CrossValidationSummary& s) {
+  nlohmann::json perFold = nlohmann::json::array();
+  for (const FoldSummary& f : s.folds)
+    perFold.push_back({{"fold", f.fold},
+                       {"dir", "fold-" + std::to_string(f.fold)},
+                       {"test_speakers", f.testSpeakers},
+                       {"n", f.n},
+                       {"wa", f.wa},
+                       {"uar", f.uar},
+                       {"macro_f1", f.macroF1}});
+  nlohmann::json perSex = nlohmann::json::object();
+  for (const auto& [sex, g] : s.perSex) perSex[toString(sex)] = groupJson(g);
+  nlohmann::json pooled = groupJson(s.pooled);
+  pooled["macro_f1"] = s.pooledMacroF1;
+  return {{"format_version", s.formatVersion},
+          {"experiment", s.experiment},
+          {"model", s.model},
+          {"seed", s.seed},
+          {"folds", s.folds.size()},
+          {"folds_source", s.foldsSource},
+          {"notes", s.notes},
+          {"labels", s.labels},
+          {"synthetic", s.synthetic},
+          {"wa_mean", s.waMean},
+          {"wa_sd", s.waSd},
+          {"uar_mean", s.uarMean},
+          {"uar_sd", s.uarSd},
+          {"macro_f1_mean", s.macroF1Mean},
+          {"macro_f1_sd", s.macroF1Sd},
+          {"sd", "sample (n - 1)"},
+          {"per_fold", perFold},
+          {"pooled", pooled},
+          {"confusion", s.confusion},
+          {"per_sex", perSex},
+          {"female_minus_male_wa",
+           s.femaleMinusMaleWa ? nlohmann::json(*s.femaleMinusMaleWa) : nlohmann::json()}};
+}
+
+CrossValidationSummary crossValidationSummaryFromJson(const nlohmann::json& j) {
+  CrossValidationSummary s;
+  s.formatVersion = need<int>(j, "", "format_version");
+  if (s.formatVersion > CrossValidationSummary::kFormatVersion)
+    throw Error("summary.json: format_version " + std::to_string(s.formatVersion) +
+                " was written by a newer serwb (this one reads up to " +
+                std::to_string(CrossValidationSummary::kFormatVersion) + ")");
+  s.experiment = need<std::string>(j, "", "experiment");
+  s.model = need<std::string>(j, "", "model");
+  s.seed = need<std::uint32_t>(j, "", "seed");
+  s.foldsSource = need<std::string>(j, "", "folds_source");
+  s.notes = need<std::vector<std::string>>(j, "", "notes");
+  s.labels = need<std::vector<std::string>>(j, "", "labels");
+  s.synthetic = need<bool>(j, "", "synthetic");
+  s.waMean = need<double>(j, "", "wa_mean");
+  s.waSd = need<double>(j, "", "wa_sd");
+  s.uarMean = need<double>(j, "", "uar_mean");
+  s.uarSd = need<double>(j, "", "uar_sd");
+  s.macroF1Mean = need<double>(j, "", "macro_f1_mean");
+  s.macroF1Sd = need<double>(j, "", "macro_f1_sd");
+  const auto rows = need<nlohmann::json>(j, "", "per_fold");
+  if (!rows.is_array()) throw Error("summary.json: 'per_fold' must be a list");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::string where = "per_fold[" + std::to_string(i) + "]";
+    FoldSummary f;
+    f.fold = need<int>(rows[i], where, "fold");
+    f.testSpeakers = need<std::vector<std::string>>(rows[i], where, "test_speakers");
+    f.n = need<std::size_t>(rows[i], where, "n");
+    f.wa = need<double>(rows[i], where, "wa");
+    f.uar = need<double>(rows[i], where, "uar");
+    f.macroF1 = need<double>(rows[i], where, "macro_f1");
+    s.folds.push_back(std::move(f));
+  }
+  if (need<std::size_t>(j, "", "folds") != s.folds.size())
+    throw Error("summary.json: 'folds' is " + j.at("folds").dump() + " but 'per_fold' has " +
+                std::to_string(s.folds.size()) + " rows");
+  const auto pooled = need<nlohmann::json>(j, "", "pooled");
+  s.pooled = groupFromJson(pooled, "pooled");
+  s.pooledMacroF1 = need<double>(pooled, "pooled", "macro_f1");
+  s.confusion = need<ConfusionMatrix>(j, "", "confusion");
+  if (s.confusion.size() != s.labels.size())
+    throw Error("summary.json: 'confusion' has " + std::to_string(s.confusion.size()) +
+                " rows for " + std::to_string(s.labels.size()) + " labels");
+  for (const auto& row : s.confusion)
+    if (row.size() != s.labels.size())
+      throw Error("summary.json: 'confusion' is not " + std::to_string(s.labels.size()) +
+                  " x " + std::to_string(s.labels.size()));
+  const auto perSex = need<nlohmann::json>(j, "", "per_sex");
+  for (const Sex sex : {Sex::Male, Sex::Female})
+    if (perSex.contains(toString(sex)))
+      s.perSex[sex] = groupFromJson(perSex[toString(sex)], "per_sex." + toString(sex));
+  if (!j.contains("female_minus_male_wa"))
+    throw Error("summary.json: no 'female_minus_male_wa'");
+  if (!j["female_minus_male_wa"].is_null())
+    s.femaleMinusMaleWa = need<double>(j, "", "female_minus_male_wa");
+  return s;
+}
+
+void writeCrossValidationSummary(const fs::path& file, const CrossValidationSummary& summary) {
+  writeFileAtomic(file, toJson(summary).dump(2) + "\n");
+}
+
+CrossValidationSummary readCrossValidationSummary(const fs::path& file) {
+  try {
+    return crossValidationSummaryFromJson(nlohmann::json::parse(readFile(file)));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error("'" + file.string() + "': not valid JSON (" + e.what() + ")");
+  } catch (const Error& e) {
+    throw Error("'" + file.string() + "': " + e.what());
+  }
+}
+
+CrossValidationSummary summariseFolds(const std::vector<fs::path>& dirs,
+                                      const std::vector<std::vector<std::string>>& testSpeakers) {
+  if (dirs.empty()) throw Error("cross-validation: no folds to summarise");
+  CrossValidationSummary s;
+  std::vector<Prediction> pooled;
+  std::vector<double> wa, uar, f1;
+  for (std::size_t k = 0; k < dirs.size(); ++k) {
+    const fs::path file = dirs[k] / "predictions.csv";
+    PredictionTable table = readPredictionsCsv(file);
+    if (k == 0) s.labels = table.labels;
+    if (table.labels != s.labels)
+      throw Error("'" + file.string() + "': labels " + joinStrings(table.labels) +
+                  " differ from fold 1's " + joinStrings(s.labels));
+    if (table.predictions.empty()) throw Error("'" + file.string() + "': no predictions");
+    std::vector<int> truth, pred;
+    for (const Prediction& p : table.predictions) {
+      truth.push_back(p.truth);
+      pred.push_back(p.predicted);
+    }
+    const int classes = int(s.labels.size());
+    FoldSummary f;
+    f.fold = int(k + 1);
+    if (k < testSpeakers.size()) f.testSpeakers = testSpeakers[k];
+    f.n = truth.size();
+    f.wa = weightedAccuracy(truth, pred);
+    f.uar = unweightedAverageRecall(truth, pred, classes);
+    f.macroF1 = macroF1(classStats(confusionMatrix(truth, pred, classes)));
+    wa.push_back(f.wa);
+    uar.push_back(f.uar);
+    f1.push_back(f.macroF1);
+    s.folds.push_back(std::move(f));
+    pooled.insert(pooled.end(), std::make_move_iterator(table.predictions.begin()),
+                  std::make_move_iterator(table.predictions.end()));
+  }
+  const MeanSd w = meanAndSampleSd(wa), u = meanAndSampleSd(uar), m = meanAndSampleSd(f1);
+  s.waMean = w.mean;
+  s.waSd = w.sd;
+  s.uarMean = u.mean;
+  s.uarSd = u.sd;
+  s.macroF1Mean = m.mean;
+  s.macroF1Sd = m.sd;
+
+  const int classes = int(s.labels.size());
+  std::vector<int> truth, pred;
+  std::map<Sex, std::pair<std::vector<int>, std::vector<int>>> bySex;
+  for (const Prediction& p : pooled) {
+    truth.push_back(p.truth);
+    pred.push_back(p.predicted);
+    if (p.sex != Sex::Unknown) {
+      bySex[p.sex].first.push_back(p.truth);
+      bySex[p.sex].second.push_back(p.predicted);
+    }
+  }
+  s.pooled = groupOf(truth, pred, classes);
+  s.confusion = confusionMatrix(truth, pred, classes);
+  s.pooledMacroF1 = macroF1(classStats(s.confusion));
+  for (const auto& [sex, tp] : bySex) s.perSex[sex] = groupOf(tp.first, tp.second, classes);
+  if (s.perSex.count(Sex::Male) && s.perSex.count(Sex::Female))
+    s.femaleMinusMaleWa = s.perSex[Sex::Female].wa - s.perSex[Sex::Male].wa;
+  return s;
+}
+
+CrossValidationOutcome runCrossValidation(const Experiment& given, const RunOptions& options) {
+  Experiment e = given;
+  e.split.seed = e.seed;
+  e.validate();
+  if (!e.split.everyFold())
+    throw Error("cross-validation needs split protocol 'kfold' with fold -1 (every fold); got "
+                "protocol '" + toString(e.split.protocol) + "', fold " +
+                std::to_string(e.split.fold));
+  if (options.outDir.empty()) throw Error("no output folder given for the cross-validation");
+  const fs::path out(options.outDir);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) throw Error("cannot create folder '" + out.string() + "': " + ec.message());
+  sameExperimentOrAbsent(out, e, "cross-validation");
+
+  RunListener* listener = options.listener;
+  auto log = [listener](const std::string& line) {
+    if (listener) listener->onLog(line);
+  };
+  CrossValidationOutcome outcome;
+  outcome.dir = out.string();
+
+  // The folds, planned on the clips as each fold's makeSplit will plan them.
+  if (listener) listener->onStage("scan");
+  const Corpus corpus = loadCorpora(e.corpora, e.labelPolicy, options.progress, options.cancel);
+  if (isCancelled(options.cancel) || corpus.cancelled) {
+    outcome.cancelled = true;
+    return outcome;
+  }
+  const std::vector<std::string> labels = labelsFor(corpus.clips, e.labels);
+  const FoldPlan plan =
+      planFolds(corpus.clips, labelIndices(corpus.clips, labels, labelField(e.labels)), e.split);
+  const int k = int(plan.folds.size());
+  log("cross-validation: " + std::to_string(k) + " folds, " + plan.source);
+  for (const std::string& note : plan.notes) log("note: " + note);
+  writeFileAtomic(out / "experiment.json", toJson(e).dump(2) + "\n");
+
+  std::vector<fs::path> dirs;
+  for (int f = 1; f <= k; ++f) {
+    dirs.push_back(out / ("fold-" + std::to_string(f)));
+    outcome.foldDirs.push_back(dirs.back().string());
+  }
+  for (int f = 1; f <= k; ++f) {
+    if (isCancelled(options.cancel)) {
+      outcome.cancelled = true;
+      return outcome;
+    }
+    Experiment foldExperiment = e;
+    foldExperiment.split.fold = f - 1;
+    foldExperiment.name = e.name + " (fold " + std::to_string(f) + " of " + std::to_string(k) + ")";
+    const fs::path& dir = dirs[std::size_t(f - 1)];
+    const std::string tested = joinStrings(plan.folds[std::size_t(f - 1)]);
+    if (finishedFold(dir, foldExperiment)) {
+      log("fold " + std::to_string(f) + " of " + std::to_string(k) + " (test " + tested +
+          "): finished in " + dir.string() + ", not rerun");
+      ++outcome.foldsReused;
+      continue;
+    }
+    if (listener) listener->onStage("fold " + std::to_string(f) + " of " + std::to_string(k));
+    log("fold " + std::to_string(f) + " of " + std::to_string(k) + ": test speakers " + tested);
+    RunOptions foldOptions = options;
+    foldOptions.outDir = dir.string();
+    foldOptions.resume = options.resume && fs::exists(dir / "last.ckpt", ec);
+    RunOutcome r;
+    try {
+      r = runExperiment(foldExperiment, foldOptions);
+    } catch (const Error& err) {
+      if (isCancelled(options.cancel)) {  // e.g. "cancelled while scanning"
+        outcome.cancelled = true;
+        return outcome;
+      }
+      throw Error("fold " + std::to_string(f) + " (test " + tested + "): " + err.what());
+    }
+    if (r.cancelled) {
+      outcome.cancelled = true;
+      return outcome;
+    }
+    ++outcome.foldsRun;
+  }
+
+  CrossValidationSummary summary = summariseFolds(dirs, plan.folds);
+  summary.experiment = e.name;
+  summary.model = toString(e.model);
+  summary.seed = e.seed;
+  summary.foldsSource = plan.source;
+  summary.notes = plan.notes;
+  summary.synthetic = corpus.synthetic;
+  writeCrossValidationSummary(out / "summary.json", summary);
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(1) << "cross-validation over " << k << " folds: WA "
+     << 100 * summary.waMean << " +- " << 100 * summary.waSd << "%, UAR " << 100 * summary.uarMean
+     << " +- " << 100 * summary.uarSd << "% (mean +- sample sd)";
+  log(os.str());
+  outcome.summary = std::move(summary);
+  return outcome;
+}
+
+}  // namespace ser
