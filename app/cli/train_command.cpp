@@ -169,12 +169,21 @@ class TrainCommand : public Command {
     std::printf("mean +- sd over %zu folds: WA %.1f +- %.1f%%  UAR %.1f +- %.1f%%  macro-F1 %.3f +- %.3f\n",
                 s.folds.size(), 100 * s.waMean, 100 * s.waSd, 100 * s.uarMean, 100 * s.uarSd,
                 s.macroF1Mean, s.macroF1Sd);
-    std::printf("pooled (n = %zu): WA %.1f%%  UAR %.1f%%", s.pooled.n, 100 * s.pooled.wa,
-                100 * s.pooled.uar);
+    auto ci = [](const std::optional<Interval>& i) {
+      char buf[48] = "";
+      if (i) std::snprintf(buf, sizeof buf, " [%.1f, %.1f]", 100 * i->lo, 100 * i->hi);
+      return std::string(buf);
+    };
+    std::printf("pooled (n = %zu, %zu speakers): WA %.1f%%%s  UAR %.1f%%%s\n", s.pooled.n,
+                s.pooled.speakers, 100 * s.pooled.wa, ci(s.pooled.waCi95).c_str(), 100 * s.pooled.uar,
+                ci(s.pooled.uarCi95).c_str());
     for (const auto& [sex, g] : s.perSex)
-      std::printf("; %s WA %.1f%% UAR %.1f%% (n = %zu)", toString(sex).c_str(), 100 * g.wa,
-                  100 * g.uar, g.n);
-    std::printf("\n");
+      std::printf("  %-6s WA %.1f%%%s  UAR %.1f%%  (n = %zu, %zu speakers)\n", toString(sex).c_str(),
+                  100 * g.wa, ci(g.waCi95).c_str(), 100 * g.uar, g.n, g.speakers);
+    if (s.femaleMinusMaleWa)
+      std::printf("  female - male WA %+.1f points%s\n", 100 * *s.femaleMinusMaleWa,
+                  ci(s.femaleMinusMaleWaCi95).c_str());
+    std::printf("(intervals: 95%% bootstrap over speakers)\n");
     for (const std::string& note : s.notes) std::printf("note: %s\n", note.c_str());
     if (s.synthetic) std::printf("(SYNTHETIC demo data)\n");
     std::printf("folds: %s (%d run, %d already finished)\nsummary: %s/summary.json\n",

@@ -18,8 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-nlohmann::json groupJson(const PooledGroup& g) { return {{"n", g.n}, {"wa", g.wa}, {"uar", g.uar}}; }
-
 // Reads j[key] as T, naming the key on absence or a wrong type.
 template <typename T>
 T need(const nlohmann::json& j, const std::string& where, const char* key) {
@@ -32,20 +30,41 @@ T need(const nlohmann::json& j, const std::string& where, const char* key) {
   }
 }
 
+nlohmann::json intervalJson(const std::optional<Interval>& i) {
+  return i ? nlohmann::json::array({i->lo, i->hi}) : nlohmann::json();
+}
+
+std::optional<Interval> intervalFromJson(const nlohmann::json& j, const char* key, const std::string& where) {
+  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
+  const auto v = need<std::vector<double>>(j, where, key);
+  if (v.size() != 2) throw Error("summary.json: '" + where + "." + key + "' is not [lo, hi]");
+  return Interval{v[0], v[1]};
+}
+
+nlohmann::json groupJson(const PooledGroup& g) {
+  return {{"n", g.n},   {"speakers", g.speakers}, {"wa", g.wa}, {"uar", g.uar},
+          {"wa_ci95", intervalJson(g.waCi95)}, {"uar_ci95", intervalJson(g.uarCi95)}};
+}
+
+PooledGroup fromReport(const GroupMetrics& m) {
+  PooledGroup g;
+  g.n = m.n;
+  g.speakers = m.speakers;
+  g.wa = m.wa;
+  g.uar = m.uar;
+  g.waCi95 = m.waCi95;
+  g.uarCi95 = m.uarCi95;
+  return g;
+}
+
 PooledGroup groupFromJson(const nlohmann::json& j, const std::string& where) {
   PooledGroup g;
   g.n = need<std::size_t>(j, where, "n");
   g.wa = need<double>(j, where, "wa");
   g.uar = need<double>(j, where, "uar");
-  return g;
-}
-
-PooledGroup groupOf(const std::vector<int>& truth, const std::vector<int>& pred, int classes) {
-  PooledGroup g;
-  g.n = truth.size();
-  if (g.n == 0) return g;
-  g.wa = weightedAccuracy(truth, pred);
-  g.uar = unweightedAverageRecall(truth, pred, classes);
+  if (j.contains("speakers")) g.speakers = need<std::size_t>(j, where, "speakers");
+  g.waCi95 = intervalFromJson(j, "wa_ci95", where);
+  g.uarCi95 = intervalFromJson(j, "uar_ci95", where);
   return g;
 }
 
@@ -138,7 +157,8 @@ nlohmann::json toJson(const CrossValidationSummary& s) {
           {"confusion", s.confusion},
           {"per_sex", perSex},
           {"female_minus_male_wa",
-           s.femaleMinusMaleWa ? nlohmann::json(*s.femaleMinusMaleWa) : nlohmann::json()}};
+           s.femaleMinusMaleWa ? nlohmann::json(*s.femaleMinusMaleWa) : nlohmann::json()},
+          {"female_minus_male_wa_ci95", intervalJson(s.femaleMinusMaleWaCi95)}};
 }
 
 CrossValidationSummary crossValidationSummaryFromJson(const nlohmann::json& j) {
@@ -196,6 +216,7 @@ CrossValidationSummary crossValidationSummaryFromJson(const nlohmann::json& j) {
     throw Error("summary.json: no 'female_minus_male_wa'");
   if (!j["female_minus_male_wa"].is_null())
     s.femaleMinusMaleWa = need<double>(j, "", "female_minus_male_wa");
+  s.femaleMinusMaleWaCi95 = intervalFromJson(j, "female_minus_male_wa_ci95", "");
   return s;
 }
 
@@ -255,23 +276,17 @@ CrossValidationSummary summariseFolds(const std::vector<fs::path>& dirs,
   s.macroF1Mean = m.mean;
   s.macroF1Sd = m.sd;
 
-  const int classes = int(s.labels.size());
-  std::vector<int> truth, pred;
-  std::map<Sex, std::pair<std::vector<int>, std::vector<int>>> bySex;
-  for (const Prediction& p : pooled) {
-    truth.push_back(p.truth);
-    pred.push_back(p.predicted);
-    if (p.sex != Sex::Unknown) {
-      bySex[p.sex].first.push_back(p.truth);
-      bySex[p.sex].second.push_back(p.predicted);
-    }
+  // Every clip is tested exactly once, so the pooled predictions are one test set over all
+  // speakers: the same report (and speaker-bootstrap intervals) as a single run.
+  const MetricsReport report = computeReport(pooled, s.labels);
+  s.pooled = fromReport(report.overall);
+  s.confusion = report.confusion;
+  s.pooledMacroF1 = report.macroF1;
+  for (const auto& [sex, g] : report.perSex) s.perSex[sex] = fromReport(g);
+  if (report.sexGap) {
+    s.femaleMinusMaleWa = report.sexGap->femaleMinusMaleWa;
+    s.femaleMinusMaleWaCi95 = report.sexGap->ci95;
   }
-  s.pooled = groupOf(truth, pred, classes);
-  s.confusion = confusionMatrix(truth, pred, classes);
-  s.pooledMacroF1 = macroF1(classStats(s.confusion));
-  for (const auto& [sex, tp] : bySex) s.perSex[sex] = groupOf(tp.first, tp.second, classes);
-  if (s.perSex.count(Sex::Male) && s.perSex.count(Sex::Female))
-    s.femaleMinusMaleWa = s.perSex[Sex::Female].wa - s.perSex[Sex::Male].wa;
   return s;
 }
 

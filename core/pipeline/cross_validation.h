@@ -33,11 +33,14 @@ struct FoldSummary {
   double macroF1 = 0.0;
 };
 
-// n, WA and UAR of a group of pooled predictions.
+// n, WA and UAR of a group of pooled predictions, with 95% intervals from a bootstrap over the
+// group's speakers (absent with fewer than 3 speakers), as every run reports them.
 struct PooledGroup {
   std::size_t n = 0;
+  std::size_t speakers = 0;
   double wa = 0.0;
   double uar = 0.0;  // over the classes present in the group
+  std::optional<Interval> waCi95, uarCi95;
 };
 
 struct CrossValidationSummary {
@@ -63,12 +66,14 @@ struct CrossValidationSummary {
   ConfusionMatrix confusion;                 // summed over folds; rows = true, cols = predicted
   std::map<Sex, PooledGroup> perSex;         // Male and/or Female, those present
   std::optional<double> femaleMinusMaleWa;   // pooled; absent unless both sexes are present
+  std::optional<Interval> femaleMinusMaleWaCi95;  // speaker bootstrap within each sex
 };
 
 // summary.json: format_version, experiment, model, seed, folds (the count), folds_source, notes,
 // labels, synthetic, wa_mean, wa_sd, uar_mean, uar_sd, macro_f1_mean, macro_f1_sd, sd ("sample"),
-// per_fold [{fold, dir, test_speakers, n, wa, uar, macro_f1}], pooled {n, wa, uar, macro_f1},
-// confusion, per_sex {male|female: {n, wa, uar}}, female_minus_male_wa (number or null).
+// per_fold [{fold, dir, test_speakers, n, wa, uar, macro_f1}], pooled {n, speakers, wa, uar,
+// wa_ci95, uar_ci95, macro_f1}, confusion, per_sex {male|female: {n, speakers, wa, uar, wa_ci95,
+// uar_ci95}}, female_minus_male_wa (number or null), female_minus_male_wa_ci95 ([lo, hi] or null).
 nlohmann::json toJson(const CrossValidationSummary& summary);
 // Throws ser::Error naming the missing or mistyped key, or "written by a newer serwb".
 CrossValidationSummary crossValidationSummaryFromJson(const nlohmann::json& json);

@@ -182,6 +182,14 @@ class TestCrossValidation : public QObject {
     QVERIFY(s.femaleMinusMaleWa.has_value());
     QVERIFY(std::abs(*s.femaleMinusMaleWa - (s.perSex.at(ser::Sex::Female).wa -
                                              s.perSex.at(ser::Sex::Male).wa)) < 1e-12);
+    // The pooled test set holds all 6 speakers (3 per sex): speaker-bootstrap intervals.
+    QCOMPARE(s.pooled.speakers, std::size_t(6));
+    QVERIFY(s.pooled.waCi95 && s.pooled.waCi95->lo <= s.pooled.wa && s.pooled.wa <= s.pooled.waCi95->hi);
+    QVERIFY(s.perSex.at(ser::Sex::Female).waCi95.has_value());
+    QVERIFY(s.femaleMinusMaleWaCi95.has_value());
+    const auto back = ser::crossValidationSummaryFromJson(ser::toJson(s));
+    QCOMPARE(back.pooled.waCi95->lo, s.pooled.waCi95->lo);
+    QCOMPARE(back.femaleMinusMaleWaCi95->hi, s.femaleMinusMaleWaCi95->hi);
     uninterrupted_ = ser::toJson(s);
   }
 
