@@ -12,8 +12,11 @@ torchaudio front end on a pool of one worker per core (torch threads = 1), inter
 `import torch` included. Each round runs every contestant once, interleaved, so a busy machine
 slows them alike; best and median of the rounds are reported.
 
-Stage by stage, on one thread: build/benchmarks/bench_front_end for serwb, the same stages in
-torchaudio in this process. The floor is what no front end can avoid for these files: decoding each
+Also the CPU time (user + system) of each whole process and the workers it waited for: on a busy
+machine the wall time says how long a user waited, the CPU time how much work each front end did.
+
+Stage by stage, on one thread, in CPU time: build/benchmarks/bench_front_end for serwb, the same
+stages in torchaudio in this process. The floor is what no front end can avoid for these files: decoding each
 whole clip and resampling it with a reused high-quality libsoxr resampler (bench_front_end's
 decode + resample_whole_clip), spread over the cores.
 
@@ -126,20 +129,21 @@ def torchaudio_stages(files, rounds):
     best = {k: float("inf") for k in names}
     for _ in range(rounds):
         spent = dict.fromkeys(names, 0.0)
+        clock = time.thread_time  # this thread's CPU time, as bench_front_end
         for path in files:
-            t0 = time.perf_counter()
+            t0 = clock()
             mono, sr = fe.decode(path)
-            t1 = time.perf_counter()
+            t1 = clock()
             samples = fe.resample(mono, sr)
-            t2 = time.perf_counter()
+            t2 = clock()
             power = fe.stft(samples)
-            t3 = time.perf_counter()
+            t3 = clock()
             logmel = fe.log_mel(power)
-            t4 = time.perf_counter()
+            t4 = clock()
             mfcc, delta = fe.mfcc(logmel)
-            t5 = time.perf_counter()
+            t5 = clock()
             fe.statistics(mfcc, delta)
-            t6 = time.perf_counter()
+            t6 = clock()
             for k, a, b in zip(names, (t0, t1, t2, t3, t4, t5), (t1, t2, t3, t4, t5, t6)):
                 spent[k] += b - a
         for k in names:
@@ -148,10 +152,18 @@ def torchaudio_stages(files, rounds):
 
 
 def wall(cmd):
-    """Runs cmd; returns (seconds from start to exit, stdout)."""
-    start = time.perf_counter()
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-    return time.perf_counter() - start, done.stdout
+    """Runs cmd; returns (seconds from start to exit, CPU seconds (user + system) of the process
+    and the children it waited for, stdout)."""
+    with tempfile.TemporaryFile("w+") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} exited with {proc.returncode}")
+        out.seek(0)
+        return seconds, usage.ru_utime + usage.ru_stime, out.read()
 
 
 def make_48k_corpus(bench_front_end, data, corpus):
@@ -206,17 +218,23 @@ def main():
         base = [serwb, "preprocess", "--ravdess", data, "--json"]
         py_cmd = [sys.executable, os.path.abspath(__file__), "--torchaudio-process", files_from, str(cores)]
         runs = {"serwb": [], "serwb_into_cache": [], "torchaudio": [], "serwb_in_process": []}
+        cpu = {"serwb": [], "serwb_into_cache": [], "torchaudio": []}
         for r in range(args.rounds):
-            seconds, out = wall(base)
+            seconds, cpu_seconds, out = wall(base)
             report = json.loads(out)
             if report["failed"] or report["computed"] != len(files):
                 sys.exit(f"serwb preprocess did not compute every file: {report}")
             runs["serwb"].append(seconds)
+            cpu["serwb"].append(cpu_seconds)
             runs["serwb_in_process"].append(report["seconds"])
             cache = os.path.join(scratch, f"cache{r}")
-            runs["serwb_into_cache"].append(wall(base + ["--cache", cache])[0])
-            runs["torchaudio"].append(wall(py_cmd)[0])
-        cached_seconds, out = wall(base + ["--cache", cache])
+            seconds, cpu_seconds, _ = wall(base + ["--cache", cache])
+            runs["serwb_into_cache"].append(seconds)
+            cpu["serwb_into_cache"].append(cpu_seconds)
+            seconds, cpu_seconds, _ = wall(py_cmd)
+            runs["torchaudio"].append(seconds)
+            cpu["torchaudio"].append(cpu_seconds)
+        cached_seconds, _, out = wall(base + ["--cache", cache])
         if json.loads(out)["cached"] != len(files):
             sys.exit("serwb preprocess did not read every file from its cache")
     finally:
@@ -229,8 +247,10 @@ def main():
     per_clip = cpp_stages["ms_per_clip"]
     floor_ms = per_clip["decode"] + per_clip["resample_whole_clip"]
     floor = floor_ms * len(files) / 1e3 / cores
+    floor_cpu = floor_ms * len(files) / 1e3
 
     whole = {k: summary(v) for k, v in runs.items()}
+    whole_cpu = {k: summary(v) for k, v in cpu.items()}
     result = {
         "input": args.input, "data": data, "files": len(files), "cores": cores,
         "clips_by_rate": cpp_stages["clips_by_rate"], "audio_seconds": cpp_stages["audio_seconds"],
@@ -239,7 +259,11 @@ def main():
         "serwb_from_cache_seconds": cached_seconds,
         "speedup_best": whole["torchaudio"]["best"] / whole["serwb"]["best"],
         "speedup_median": whole["torchaudio"]["median"] / whole["serwb"]["median"],
+        "cpu_seconds": whole_cpu,
+        "cpu_speedup_median": whole_cpu["torchaudio"]["median"] / whole_cpu["serwb"]["median"],
         "floor_seconds": floor, "serwb_over_floor_best": whole["serwb"]["best"] / floor,
+        "floor_cpu_seconds": floor_cpu,
+        "serwb_cpu_over_floor_median": whole_cpu["serwb"]["median"] / floor_cpu,
         "stages_ms_per_clip": {"serwb": per_clip, "torchaudio": py_stages},
     }
     if args.json:
@@ -248,16 +272,19 @@ def main():
     rates = ", ".join(f"{n} at {int(r) // 1000} kHz" for r, n in sorted(cpp_stages["clips_by_rate"].items()))
     print(f"{len(files)} clips ({rates}; {cpp_stages['audio_seconds']:.0f} s of audio) from {data}")
     print(f"{cores} cores, load average {os.getloadavg()[0]:.1f}; whole processes, {args.rounds} interleaved rounds")
-    print(f"{'':28s} {'best s':>8s} {'median s':>9s} {'clips/s':>8s}")
+    print(f"{'':28s} {'wall best':>9s} {'median':>7s} {'clips/s':>8s} {'CPU median':>11s}")
     for key, label in (("serwb", "serwb preprocess"), ("serwb_into_cache", "serwb preprocess --cache"),
                        ("torchaudio", "torchaudio (python3)"),
                        ("serwb_in_process", "  serwb's own 'seconds'")):
         w = whole[key]
-        print(f"{label:28s} {w['best']:8.2f} {w['median']:9.2f} {len(files) / w['best']:8.0f}")
-    print(f"{'serwb from its cache':28s} {cached_seconds:8.2f}")
-    print(f"speed-up over torchaudio: {result['speedup_best']:.1f}x (best), {result['speedup_median']:.1f}x (median)")
-    print(f"floor (decode + whole-clip resample, {floor_ms:.2f} ms/clip over {cores} cores): {floor:.2f} s; "
-          f"serwb is {result['serwb_over_floor_best']:.2f}x the floor")
+        c = f"{whole_cpu[key]['median']:11.2f}" if key in whole_cpu else ""
+        print(f"{label:28s} {w['best']:9.2f} {w['median']:7.2f} {len(files) / w['best']:8.0f} {c}")
+    print(f"{'serwb from its cache':28s} {cached_seconds:9.2f}")
+    print(f"speed-up over torchaudio: wall {result['speedup_best']:.1f}x (best), {result['speedup_median']:.1f}x (median); "
+          f"CPU {result['cpu_speedup_median']:.1f}x (median)")
+    print(f"floor (decode + whole-clip resample, {floor_ms:.2f} ms of CPU per clip): {floor_cpu:.2f} CPU s, "
+          f"{floor:.2f} s over {cores} cores; serwb: {result['serwb_over_floor_best']:.2f}x the floor in wall time (best), "
+          f"{result['serwb_cpu_over_floor_median']:.2f}x in CPU time (median)")
     print(f"stages on one thread, best of {args.stage_rounds}, ms per clip:")
     print(f"  {'stage':22s} {'serwb':>8s} {'torchaudio':>11s}")
     for k in ["decode", "resample", "stft", "mel", "mfcc", "utterance_statistics", "cache_write",

@@ -23,8 +23,14 @@ export OPENBLAS_NUM_THREADS=1
 corpus="--ravdess $scratch/demo/demo-acted --crema-d $scratch/demo/demo-crowd"
 clips=$("$1" scan $corpus --json | sed -n 's/.*"clips":\([0-9]*\).*/\1/p')
 
-commands=("--help" "--version" "scan $corpus --json" "train --help")
-labels=("--help" "--version" "scan ($clips clips)" "train --help (engine)")
+commands=("--help" "--version" "scan $corpus --json")
+labels=("--help" "--version" "scan ($clips clips)")
+if "$1" train --help >/dev/null 2>&1; then
+  commands+=("train --help")
+  labels+=("train --help (engine)")
+else
+  echo "note: '$1 train --help' fails (no serwb-engine beside it?): not timed" >&2
+fi
 
 # times[b,c] holds the run times (ms) of command c with binary b, one per line.
 declare -A times
@@ -42,8 +48,9 @@ for ((round = 0; round < n; round++)); do
 done
 
 echo "start-up, $n runs each, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-24s' "command"
-for ((b = 1; b <= $#; b++)); do printf '  %-30s' "${!b} (median / min ms)"; done
+for ((b = 1; b <= $#; b++)); do echo "[$b] ${!b}"; done
+printf '%-24s' "ms: median / fastest"
+for ((b = 1; b <= $#; b++)); do printf '  %-16s' "[$b]"; done
 echo
 for ((c = 0; c < ${#commands[@]}; c++)); do
   printf '%-24s' "${labels[c]}"
@@ -51,7 +58,7 @@ for ((c = 0; c < ${#commands[@]}; c++)); do
     sorted=$(printf '%s' "${times[$b,$c]}" | sort -g)
     median=$(printf '%s\n' "$sorted" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
     min=$(printf '%s\n' "$sorted" | head -n 1)
-    printf '  %-30s' "$(printf '%.1f / %.1f' "$median" "$min")"
+    printf '  %-16s' "$(printf '%.1f / %.1f' "$median" "$min")"
   done
   echo
 done
