@@ -77,6 +77,13 @@ tmp="$output.tmp"
     printf '%s\n' "$sub_help" | head -n 1 | sed 's/\\/\\e/g; s/-/\\-/g; s/^[.'"'"']/\\\&&/'
     printf '%s\n' "$sub_help" | help_to_roff | sed 's/^\.SS /.PP\n.I /'
   done
+  line ".SH FILES"
+  line ".TP"
+  line ".I /usr/libexec/serwb/serwb\\-engine"
+  line "Runs train, evaluate, predict and reproduce, the subcommands that need libtorch:"
+  line ".B serwb"
+  line "starts it in its own place with the same arguments, so that the other subcommands,"
+  line "\\-\\-help and \\-\\-version start without loading libtorch."
   line ".SH ENVIRONMENT"
   line ".TP"
   line ".B OPENBLAS_NUM_THREADS"

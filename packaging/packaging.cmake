@@ -45,14 +45,15 @@ if(SERWB_BUILD_GUI)
   endif()
 endif()
 
-# serwb.1, written from `serwb --help` and each subcommand's --help.
+# serwb.1, written from `serwb --help` and each subcommand's --help (train and the other
+# libtorch subcommands answer through serwb-engine).
 set(_serwb_man ${PROJECT_BINARY_DIR}/packaging/man/serwb.1)
 add_custom_command(OUTPUT ${_serwb_man} ${_serwb_man}.gz
   COMMAND ${CMAKE_COMMAND} -E make_directory ${PROJECT_BINARY_DIR}/packaging/man
   COMMAND ${CMAKE_COMMAND} -E env OPENBLAS_NUM_THREADS=1
           sh ${_serwb_pkg_dir}/make-manpage.sh $<TARGET_FILE:serwb> ${PROJECT_VERSION} ${SERWB_RELEASE_DATE} ${_serwb_man}
   COMMAND gzip -9 -n -f -k ${_serwb_man}
-  DEPENDS serwb ${_serwb_pkg_dir}/make-manpage.sh
+  DEPENDS serwb serwb-engine ${_serwb_pkg_dir}/make-manpage.sh
   COMMENT "Writing the serwb man page"
   VERBATIM)
 add_custom_target(serwb_manpage ALL DEPENDS ${_serwb_man}.gz)

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Tests the Debian package the way a user gets it: checks its control fields and files, then runs
-# the installed serwb --version, serwb make-demo, and serwb-gui (offscreen, for 10 s).
+# the installed serwb --version, serwb make-demo, serwb train --help (through serwb-engine), and
+# serwb-gui (offscreen, for 10 s).
 #   packaging/test-deb.sh [--system] [DEB]
 # By default the package is unpacked with `dpkg -x` into a scratch root and run from there (its
 # runtime libraries are the machine's). --system installs it with apt-get (needs root) and
@@ -58,7 +59,7 @@ else
 fi
 
 # Files.
-for f in usr/bin/serwb usr/bin/serwb-gui \
+for f in usr/bin/serwb usr/bin/serwb-gui usr/libexec/serwb/serwb-engine \
          usr/share/applications/$app_id.desktop usr/share/metainfo/$app_id.metainfo.xml \
          usr/share/icons/hicolor/scalable/apps/serwb.svg usr/share/man/man1/serwb.1.gz \
          usr/share/man/man1/serwb-gui.1.gz usr/share/doc/serwb/copyright; do
@@ -72,10 +73,12 @@ for size in 16 22 24 32 48 64 128 256; do
     fail "${size}x${size} icon is $(file -b "$png")"
   fi
 done
-for b in serwb serwb-gui; do
-  missing_libs=$(ldd "$root/usr/bin/$b" | grep "not found" || true)
-  [ -z "$missing_libs" ] || fail "$b: unresolved libraries: $missing_libs"
+for b in usr/bin/serwb usr/bin/serwb-gui usr/libexec/serwb/serwb-engine; do
+  missing_libs=$(ldd "$root/$b" | grep "not found" || true)
+  [ -z "$missing_libs" ] || fail "/$b: unresolved libraries: $missing_libs"
 done
+# The front door starts without libtorch; only the engine links it.
+if ldd "$root/usr/bin/serwb" | grep -q libtorch; then fail "/usr/bin/serwb links libtorch"; fi
 pass "files checked"
 
 if command -v desktop-file-validate >/dev/null 2>&1; then
@@ -101,6 +104,13 @@ printf '%s\n' "$out" | head -n 1 | grep -qx "serwb $version" && pass "serwb --ve
   fail "serwb --version does not start with 'serwb $version'"
 printf '%s\n' "$out" | grep -Eq '^libtorch [0-9]+\.[0-9]+\.[0-9]+ \((cpu|cuda:0), ' && pass "serwb --version names libtorch" ||
   fail "serwb --version does not name libtorch and the device"
+
+if "$root/usr/bin/serwb" train --help >"$scratch/train-help.log" 2>&1 &&
+   grep -q -- "--model" "$scratch/train-help.log"; then
+  pass "serwb train --help answers through serwb-engine"
+else
+  cat "$scratch/train-help.log"; fail "serwb train --help"
+fi
 
 if "$root/usr/bin/serwb" make-demo "$scratch/demo" >"$scratch/make-demo.log" 2>&1; then
   n=$(find "$scratch/demo" -name '*.wav' | wc -l)

@@ -9,35 +9,41 @@ namespace ser::cli {
 std::unique_ptr<Command> makeMakeDemoCommand();
 std::unique_ptr<Command> makeScanCommand();
 std::unique_ptr<Command> makePreprocessCommand();
-std::unique_ptr<Command> makeTrainCommand();
-std::unique_ptr<Command> makeEvaluateCommand();
-std::unique_ptr<Command> makePredictCommand();
-std::unique_ptr<Command> makeReproduceCommand();
 
-std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> registerCommands(CLI::App& app) {
-  struct Entry {
-    const char* name;
-    const char* help;
-    std::unique_ptr<Command> (*make)();
-  };
-  const Entry entries[] = {
-      {"make-demo", "write the synthetic demo corpora (RAVDESS and CREMA-D layouts)",
-       &makeMakeDemoCommand},
-      {"scan", "scan corpora and report clips, speakers, labels and skipped files", &makeScanCommand},
-      {"preprocess", "compute log-mel and utterance features for every clip into a cache",
-       &makePreprocessCommand},
-      {"train", "train and evaluate one experiment; writes a run folder", &makeTrainCommand},
+const std::vector<CommandInfo>& commandInfos() {
+  static const std::vector<CommandInfo> infos = {
+      {"make-demo", "write the synthetic demo corpora (RAVDESS and CREMA-D layouts)", false},
+      {"scan", "scan corpora and report clips, speakers, labels and skipped files", false},
+      {"preprocess", "compute log-mel and utterance features for every clip into a cache", false},
+      {"train", "train and evaluate one experiment; writes a run folder", true},
       {"evaluate", "evaluate a trained model on corpora; writes metrics.json and predictions.csv",
-       &makeEvaluateCommand},
-      {"predict", "predict the emotion of audio files with a trained model", &makePredictCommand},
-      {"reproduce", "run the study's four experiments and write the master table",
-       &makeReproduceCommand},
+       true},
+      {"predict", "predict the emotion of audio files with a trained model", true},
+      {"reproduce", "run the study's four experiments and write the master table", true},
   };
+  return infos;
+}
+
+const CommandInfo* findCommand(const std::string& name) {
+  for (const CommandInfo& info : commandInfos())
+    if (name == info.name) return &info;
+  return nullptr;
+}
+
+std::unique_ptr<Command> makeFrontDoorCommand(const std::string& name) {
+  if (name == "make-demo") return makeMakeDemoCommand();
+  if (name == "scan") return makeScanCommand();
+  if (name == "preprocess") return makePreprocessCommand();
+  return nullptr;
+}
+
+std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> registerCommands(CLI::App& app,
+                                                                             CommandFactory make) {
   std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> out;
-  for (const Entry& e : entries) {
-    CLI::App* sub = app.add_subcommand(e.name, e.help);
-    auto cmd = e.make();
-    cmd->setup(*sub);
+  for (const CommandInfo& info : commandInfos()) {
+    CLI::App* sub = app.add_subcommand(info.name, info.help);
+    auto cmd = make(info.name);
+    if (cmd) cmd->setup(*sub);
     out.emplace_back(sub, std::move(cmd));
   }
   return out;

@@ -3,13 +3,9 @@
 // GUI's About dialog. Querying the device has no side effects (the thread pool is not resized).
 #include <string>
 
+#include "core/about/build_info.h"
+
 namespace ser {
-
-// The project version from CMake's project(VERSION), e.g. "0.1.0".
-std::string projectVersion();
-
-// The libtorch version the engine was built against, e.g. "1.13.0".
-std::string torchVersion();
 
 // The device the engine picks by default: "cuda:0 (1 device)" when libtorch sees CUDA, else
 // "cpu (N threads)" with N the hardware threads (the trainer's default thread count).

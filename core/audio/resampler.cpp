@@ -2,6 +2,7 @@
 
 #include <soxr.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/base/error.h"
@@ -23,8 +24,17 @@ Resampler::Resampler(int outputRate) : outputRate_(outputRate) {
 Resampler::~Resampler() = default;
 
 std::vector<float> Resampler::process(const std::vector<float>& input, int inputRate) {
+  std::vector<float> out;
+  process(input.data(), input.size(), inputRate, out);
+  return out;
+}
+
+void Resampler::process(const float* input, std::size_t n, int inputRate, std::vector<float>& out) {
   if (inputRate <= 0) throw ParameterError("inputRate", std::to_string(inputRate), "(0, inf)");
-  if (inputRate == outputRate_ || input.empty()) return input;
+  if (inputRate == outputRate_ || n == 0) {
+    out.assign(input, input + n);
+    return;
+  }
 
   auto& engine = engines_[inputRate];
   if (!engine) {
@@ -42,13 +52,11 @@ std::vector<float> Resampler::process(const std::vector<float>& input, int input
     soxr_clear(engine->soxr);
   }
 
-  const std::size_t expected =
-      static_cast<std::size_t>(std::llround(double(input.size()) * engine->ratio));
-  std::vector<float> out(expected + 64);
+  const std::size_t expected = static_cast<std::size_t>(std::llround(double(n) * engine->ratio));
+  out.resize(expected + 64);
   std::size_t done = 0;
   std::size_t idone = 0;
-  soxr_error_t err =
-      soxr_process(engine->soxr, input.data(), input.size(), &idone, out.data(), out.size(), &done);
+  soxr_error_t err = soxr_process(engine->soxr, input, n, &idone, out.data(), out.size(), &done);
   std::size_t total = done;
   // Flush the filter tail.
   while (!err) {
@@ -62,7 +70,6 @@ std::vector<float> Resampler::process(const std::vector<float>& input, int input
   if (err) throw Error(std::string("resampling failed: ") + err);
   out.resize(std::min(total, expected));
   if (out.size() < expected) out.resize(expected, 0.0f);
-  return out;
 }
 
 }  // namespace ser

@@ -1,7 +1,8 @@
 #pragma once
 // Sample-rate conversion with libsoxr (high quality). A Resampler keeps one soxr_t per input
-// rate and reuses it across clips (about 7x cheaper than soxr_oneshot per file).
-// Not thread-safe: use one Resampler per worker thread.
+// rate and reuses it across clips (soxr_clear between clips; about 7x cheaper than soxr_oneshot
+// per file). Not thread-safe: use one Resampler per worker thread.
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <vector>
@@ -16,8 +17,12 @@ class Resampler {
   Resampler& operator=(const Resampler&) = delete;
 
   int outputRate() const { return outputRate_; }
-  // Returns `input` (mono, at inputRate) converted to outputRate. Same rate: a copy.
+  // Returns `input` (mono, at inputRate) converted to outputRate: llround(size * ratio) samples,
+  // the filter's delay removed. Same rate: a copy.
   std::vector<float> process(const std::vector<float>& input, int inputRate);
+  // The same for n samples at `input`, written to `out` (resized; its capacity is reused, so a
+  // worker converting clip after clip does not allocate).
+  void process(const float* input, std::size_t n, int inputRate, std::vector<float>& out);
 
  private:
   struct Engine;

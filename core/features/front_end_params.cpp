@@ -36,7 +36,8 @@ void FrontEndParams::validate() const {
 
 std::string FrontEndParams::fingerprint() const {
   // Bump the version when the feature computation changes in a way that alters cached values.
-  std::string s = "serwb-features-v1";
+  // v2: clips are cropped before resampling (kept samples equal to within float rounding).
+  std::string s = "serwb-features-v2";
   auto add = [&s](const char* key, const std::string& value) {
     s += ';';
     s += key;

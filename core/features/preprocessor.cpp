@@ -27,8 +27,13 @@ PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOpti
   uttParams.logMel = options.params.logMel;
   uttParams.nMfcc = options.params.nMfcc;
   const UtteranceFeatures utterance(uttParams);
-  // One audio front end (owning a resampler) per worker.
-  std::vector<std::unique_ptr<AudioFrontEnd>> frontEnds(result.threads);
+  // Per worker: an audio front end (its resamplers) and buffers reused from clip to clip.
+  struct Workspace {
+    std::unique_ptr<AudioFrontEnd> frontEnd;
+    std::vector<float> samples;  // the front end's output
+    FeatureMatrix power;         // power spectrogram
+  };
+  std::vector<Workspace> workspaces(result.threads);
 
   std::mutex mutex;  // guards result counters and serialises progress calls
   std::size_t done = 0;
@@ -47,14 +52,16 @@ PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOpti
             fromCache = true;
             audioSeconds = clip.seconds();
           } else {
-            auto& fe = frontEnds[worker];
-            if (!fe) fe = std::make_unique<AudioFrontEnd>(options.params.audio);
+            Workspace& ws = workspaces[worker];
+            if (!ws.frontEnd) ws.frontEnd = std::make_unique<AudioFrontEnd>(options.params.audio);
             const MonoAudio audio = loadMono(clip.path);
             audioSeconds = audio.seconds();
-            const std::vector<float> samples = fe->process(audio.samples, audio.sampleRate);
-            const FeatureMatrix power = logMel.stft().power(samples);  // once, for both kinds
-            FeatureMatrix lm = logMel.fromPower(power);
-            std::vector<float> utt = utterance.compute(samples, power, lm);
+            ws.frontEnd->process(audio.samples.data(), audio.samples.size(), audio.sampleRate,
+                                 ws.samples);
+            // The power spectrogram once, for both kinds of features.
+            logMel.stft().power(ws.samples.data(), ws.samples.size(), ws.power);
+            FeatureMatrix lm = logMel.fromPower(ws.power);
+            std::vector<float> utt = utterance.compute(ws.samples, ws.power, lm);
             features = CachedFeatures{std::move(lm), std::move(utt)};
             if (cache) cache->store(clip.path, *features);
           }

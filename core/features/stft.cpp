@@ -112,6 +112,12 @@ int Stft::frameCount(std::size_t samples) const {
 }
 
 FeatureMatrix Stft::power(const float* samples, std::size_t n) const {
+  FeatureMatrix out;
+  power(samples, n, out);
+  return out;
+}
+
+void Stft::power(const float* samples, std::size_t n, FeatureMatrix& out) const {
   const int nFft = params_.fftSize();
   const int hop = params_.hopLength();
   const int bins = nFft / 2 + 1;
@@ -125,7 +131,9 @@ FeatureMatrix Stft::power(const float* samples, std::size_t n) const {
   }
 
   const int frames = frameCount(n);
-  FeatureMatrix out(bins, frames);
+  out.rows = bins;
+  out.cols = frames;
+  out.data.resize(static_cast<std::size_t>(bins) * frames);  // every value is written below
   auto in = fftwAlloc<float>(static_cast<std::size_t>(nFft));
   auto spec = fftwAlloc<fftwf_complex>(static_cast<std::size_t>(bins));
   float* buf = in.get();
@@ -155,7 +163,6 @@ FeatureMatrix Stft::power(const float* samples, std::size_t n) const {
       for (int b = 0; b < count; ++b) row[b] = block[static_cast<std::size_t>(b) * bins + k];
     }
   }
-  return out;
 }
 
 }  // namespace ser

@@ -38,6 +38,9 @@ class Stft {
   // Throws ser::Error for input too short to frame (reflect padding needs > nFft/2 samples).
   FeatureMatrix power(const float* samples, std::size_t n) const;
   FeatureMatrix power(const std::vector<float>& s) const { return power(s.data(), s.size()); }
+  // The same into `out`, reusing its storage (a worker's matrix from clip to clip: no allocation
+  // and no page faults once it has held one clip of this length).
+  void power(const float* samples, std::size_t n, FeatureMatrix& out) const;
 
  private:
   struct Plan;

@@ -93,34 +93,43 @@ std::vector<float> UtteranceFeatures::compute(const std::vector<float>& samples,
       rolloff(rms.size()), flatness(rms.size());
   const double binHz = static_cast<double>(sp.sampleRate) / nFft;
   for (int t = 0; t < frames; ++t) {
-    // The samples under the window, reflect-padded at the edges exactly as in Stft::power.
     const long long start = static_cast<long long>(t) * hop - pad + offset;
-    for (int i = 0; i < winLength; ++i) {
-      long long j = start + i;
-      if (j < 0) j = -j;
-      if (j > last) j = 2 * last - j;
-      frame[static_cast<std::size_t>(i)] = samples[static_cast<std::size_t>(j)];
-    }
     const float* x = frame.data();
-    double energy = 0.0;
-    int crossings = 0;
-    for (int i = 0; i < winLength; ++i) {
-      energy += static_cast<double>(x[i]) * x[i];
-      if (i > 0 && ((x[i] >= 0.0f) != (x[i - 1] >= 0.0f))) ++crossings;
+    if (start >= 0 && start + winLength <= static_cast<long long>(n)) {
+      x = samples.data() + start;
+    } else {
+      // At the edges: the samples under the window, reflect-padded exactly as in Stft::power.
+      for (int i = 0; i < winLength; ++i) {
+        long long j = start + i;
+        if (j < 0) j = -j;
+        if (j > last) j = 2 * last - j;
+        frame[static_cast<std::size_t>(i)] = samples[static_cast<std::size_t>(j)];
+      }
     }
+    // Four partial sums: independent additions the CPU overlaps (one chain is latency-bound).
+    double e[4] = {0.0, 0.0, 0.0, 0.0};
+    int i = 0;
+    for (; i + 4 <= winLength; i += 4) {
+      for (int l = 0; l < 4; ++l) e[l] += static_cast<double>(x[i + l]) * x[i + l];
+    }
+    for (; i < winLength; ++i) e[0] += static_cast<double>(x[i]) * x[i];
+    const double energy = (e[0] + e[1]) + (e[2] + e[3]);
+    int crossings = 0;
+    for (int j = 1; j < winLength; ++j) crossings += (x[j] >= 0.0f) != (x[j - 1] >= 0.0f);
     const auto ti = static_cast<std::size_t>(t);
     rms[ti] = static_cast<float>(std::sqrt(energy / winLength));
     zcr[ti] = winLength > 1 ? static_cast<float>(crossings) / (winLength - 1) : 0.0f;
   }
 
-  // Spectral features, accumulated bin by bin over all frames (rows of `power` are contiguous).
-  std::vector<double> magSum(rms.size()), weighted(rms.size()), powSum(rms.size()),
-      logSum(rms.size()), flooredSum(rms.size()), product(rms.size(), 1.0);
+  // Spectral features, accumulated bin by bin over all frames (rows of `power` are contiguous,
+  // so the inner loops run over frames and vectorise).
+  const std::size_t nf = rms.size();
+  std::vector<double> magSum(nf), weighted(nf), powSum(nf), flooredSum(nf), product(nf, 1.0);
+  std::vector<int> exponents(nf, 0);
   for (int k = 0; k < bins; ++k) {
     const float* row = power.data.data() + static_cast<std::size_t>(k) * frames;
     const double hz = k * binHz;
-    const bool flush = k % 8 == 7 || k == bins - 1;
-    for (std::size_t t = 0; t < rms.size(); ++t) {
+    for (std::size_t t = 0; t < nf; ++t) {
       const double p = row[t];
       const double mag = std::sqrt(p);
       magSum[t] += mag;
@@ -128,30 +137,39 @@ std::vector<float> UtteranceFeatures::compute(const std::vector<float>& samples,
       powSum[t] += p;
       const double floored = std::max(p, kFlatnessFloor);
       flooredSum[t] += floored;
-      // Products of 8 floored powers stay far inside double's range; one log per 8 bins.
       product[t] *= floored;
-      if (flush) {
-        logSum[t] += std::log(product[t]);
-        product[t] = 1.0;
+    }
+    // The geometric mean's log without a log per bin: every 16 bins the running product's
+    // binary exponent moves to an integer (16 factors in [1e-10, 1e9] stay within double range).
+    if (k % 16 == 15 || k == bins - 1) {
+      for (std::size_t t = 0; t < nf; ++t) {
+        int e = 0;
+        product[t] = std::frexp(product[t], &e);
+        exponents[t] += e;
       }
     }
   }
-  std::vector<double> cumulative(rms.size(), 0.0);
-  std::vector<char> found(rms.size(), 0);
-  for (int k = 0; k < bins; ++k) {
+  // Roll-off: the first bin where the cumulative power reaches the fraction (bin 0 for a silent
+  // frame, whose threshold is 0). rollHz < 0: not reached yet.
+  std::vector<double> cumulative(nf, 0.0), threshold(nf), rollHz(nf, -1.0);
+  for (std::size_t t = 0; t < nf; ++t) threshold[t] = params_.rolloff * powSum[t];
+  std::size_t remaining = nf;
+  for (int k = 0; k < bins && remaining > 0; ++k) {
     const float* row = power.data.data() + static_cast<std::size_t>(k) * frames;
-    for (std::size_t t = 0; t < rms.size(); ++t) {
-      if (found[t] || !(powSum[t] > 0.0)) continue;
+    const double hz = k * binHz;
+    for (std::size_t t = 0; t < nf; ++t) {
       cumulative[t] += row[t];
-      if (cumulative[t] >= params_.rolloff * powSum[t]) {
-        rolloff[t] = static_cast<float>(k * binHz);
-        found[t] = 1;
-      }
+      rollHz[t] = rollHz[t] < 0.0 && cumulative[t] >= threshold[t] ? hz : rollHz[t];
     }
+    if (k % 8 == 7) remaining = static_cast<std::size_t>(
+        std::count_if(rollHz.begin(), rollHz.end(), [](double h) { return h < 0.0; }));
   }
-  for (std::size_t t = 0; t < rms.size(); ++t) {
+  for (std::size_t t = 0; t < nf; ++t) rolloff[t] = static_cast<float>(rollHz[t]);
+  constexpr double kLn2 = 0.69314718055994530942;
+  for (std::size_t t = 0; t < nf; ++t) {
     centroid[t] = magSum[t] > 0.0 ? static_cast<float>(weighted[t] / magSum[t]) : 0.0f;
-    flatness[t] = static_cast<float>(std::exp(logSum[t] / bins) / (flooredSum[t] / bins));
+    const double logSum = std::log(product[t]) + exponents[t] * kLn2;
+    flatness[t] = static_cast<float>(std::exp(logSum / bins) / (flooredSum[t] / bins));
   }
   for (const std::vector<float>* v : {&rms, &zcr, &centroid, &rolloff, &flatness}) {
     appendStats(v->data(), frames, out);

@@ -25,18 +25,25 @@ struct Result {
   }
 };
 
-Result serwb(const QStringList& args, int timeoutMs = 600000) {
+// Runs `program` (serwb unless given) with `args`; `extraEnv` holds NAME=value pairs.
+Result run(const QString& program, const QStringList& args, const QStringList& extraEnv = {},
+           int timeoutMs = 600000) {
   QProcess p;
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   env.insert("OPENBLAS_NUM_THREADS", "1");
+  for (const QString& kv : extraEnv) env.insert(kv.section('=', 0, 0), kv.section('=', 1));
   p.setProcessEnvironment(env);
-  p.start(SERWB_BINARY, args);
+  p.start(program, args);
   if (!p.waitForFinished(timeoutMs)) {
     p.kill();
     p.waitForFinished();
   }
   return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
           QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+Result serwb(const QStringList& args, int timeoutMs = 600000) {
+  return run(SERWB_BINARY, args, {}, timeoutMs);
 }
 
 }  // namespace
@@ -76,6 +83,57 @@ class TestCli : public QObject {
     const Result r = serwb({"--version"});
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.contains("serwb 0."), qPrintable(r.out));
+  }
+
+  // The front door answers --version without libtorch; the engine asks libtorch. Same text.
+  void versionEqualsTheEngines() {
+    const Result front = serwb({"--version"});
+    const Result engine = run(SERWB_ENGINE_BINARY, {"--version"});
+    QCOMPARE(engine.code, 0);
+    QCOMPARE(front.out, engine.out);
+  }
+
+  void helpListsEverySubcommandWithItsDescription() {
+    const Result r = serwb({"--help"});
+    QCOMPARE(r.code, 0);
+    for (const char* line : {"make-demo", "scan", "preprocess", "train", "evaluate", "predict", "reproduce",
+                             "train and evaluate one experiment; writes a run folder",
+                             "predict the emotion of audio files with a trained model"})
+      QVERIFY2(r.out.contains(line), line);
+    const Result train = serwb({"train", "--help"});  // answered by serwb-engine
+    QCOMPARE(train.code, 0);
+    QVERIFY2(train.out.contains("--model") && train.out.contains("--epochs"), qPrintable(train.out));
+  }
+
+  // Commands that do not train start without loading libtorch (LD_DEBUG=libs lists every library
+  // the dynamic loader looks for); the engine's subcommands do load it.
+  void onlyTheEngineLoadsLibtorch_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("loadsTorch");
+    QTest::newRow("--help") << QStringList{"--help"} << false;
+    QTest::newRow("--version") << QStringList{"--version"} << false;
+    QTest::newRow("scan --help") << QStringList{"scan", "--help"} << false;
+    QTest::newRow("preprocess --help") << QStringList{"preprocess", "--help"} << false;
+    QTest::newRow("train --help") << QStringList{"train", "--help"} << true;
+  }
+  void onlyTheEngineLoadsLibtorch() {
+    QFETCH(QStringList, args);
+    QFETCH(bool, loadsTorch);
+    const Result r = run(SERWB_BINARY, args, {"LD_DEBUG=libs"});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.err.contains("find library="), "LD_DEBUG gave no loader trace");
+    QCOMPARE(r.err.contains("libtorch"), loadsTorch);
+  }
+
+  // serwb execs serwb-engine: its exit code and messages are the engine's own.
+  void engineErrorsPassThrough() {
+    const QStringList args{"train", "--no-such-option"};
+    const Result front = serwb(args);
+    const Result engine = run(SERWB_ENGINE_BINARY, args);
+    QVERIFY(front.code != 0);
+    QCOMPARE(front.code, engine.code);
+    QCOMPARE(front.err, engine.err);
+    QVERIFY2(front.err.contains("--no-such-option"), qPrintable(front.err));
   }
 
   void scanDemoReportsCountsAndSynthetic() {

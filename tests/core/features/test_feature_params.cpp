@@ -137,7 +137,7 @@ class FeatureParamsTest : public QObject {
     const std::string a = FrontEndParams{}.fingerprint();
     QCOMPARE(FrontEndParams{}.fingerprint(), a);
     QCOMPARE(a,
-             std::string("serwb-features-v1;audio.sample_rate=16000;audio.fixed_seconds=3;"
+             std::string("serwb-features-v2;audio.sample_rate=16000;audio.fixed_seconds=3;"
                          "stft.sample_rate=16000;stft.window_ms=25;stft.hop_ms=10;stft.n_fft=0;"
                          "stft.window=hann;stft.center=1;mel.n_mels=64;mel.f_min=0;mel.f_max=8000;"
                          "mel.scale=htk;mel.norm=none;log_offset=1e-06;n_mfcc=13"));

@@ -1,0 +1,18 @@
+#include "app/cli/command.h"
+
+namespace ser::cli {
+
+std::unique_ptr<Command> makeTrainCommand();
+std::unique_ptr<Command> makeEvaluateCommand();
+std::unique_ptr<Command> makePredictCommand();
+std::unique_ptr<Command> makeReproduceCommand();
+
+std::unique_ptr<Command> makeEngineCommand(const std::string& name) {
+  if (name == "train") return makeTrainCommand();
+  if (name == "evaluate") return makeEvaluateCommand();
+  if (name == "predict") return makePredictCommand();
+  if (name == "reproduce") return makeReproduceCommand();
+  return makeFrontDoorCommand(name);
+}
+
+}  // namespace ser::cli
