@@ -8,6 +8,7 @@
 # A finding is saved as build-fuzz/artifacts/TARGET/crash-* (or leak-*, timeout-*, oom-*) and
 # the script exits non-zero; reproduce it with build-fuzz/tests/fuzz/fuzz_TARGET FILE.
 # Each run ends with libFuzzer's stats (stat::number_of_executed_units = executions).
+# SERWB_FUZZ_NO_BUILD=1 skips the build (for several runs in parallel on one build).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -33,12 +34,14 @@ else
 fi
 
 build=build-fuzz
-if [[ ! -f $build/build.ninja ]]; then
-  CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DSERWB_BUILD_FUZZERS=ON -DSERWB_BUILD_GUI=OFF -DBUILD_TESTING=OFF \
-    -DSERWB_BUILD_BENCHMARKS=OFF >/dev/null
+if [[ ${SERWB_FUZZ_NO_BUILD:-0} != 1 ]]; then
+  if [[ ! -f $build/build.ninja ]]; then
+    CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DSERWB_BUILD_FUZZERS=ON -DSERWB_BUILD_GUI=OFF -DBUILD_TESTING=OFF \
+      -DSERWB_BUILD_BENCHMARKS=OFF >/dev/null
+  fi
+  cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${run[@]}")
 fi
-cmake --build "$build" -j"$(nproc)" --target $(printf 'fuzz_%s ' "${run[@]}")
 
 dictOf() {
   case "$1" in

@@ -285,7 +285,7 @@ Experiment loadExperimentFile(const std::string& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(readFile(path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("'" + path + "': not valid JSON (" + e.what() + ")");
   }
   try {

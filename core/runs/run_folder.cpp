@@ -21,7 +21,7 @@ nlohmann::json readJson(const fs::path& file) {
   const std::string text = readFile(file);
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("Corrupt run file: " + file.string() + ": " + e.what());
   }
 }
