@@ -60,7 +60,7 @@ for t in "${run[@]}"; do
   mkdir -p "$work" "$artifacts"
   dict="$(dictOf "$t")"
   echo "== fuzz_$t: $seconds s" >&2
-  "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  "$build/tests/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" ${dict:+-dict="$dict"} "$@" \
     "$work" "tests/fuzz/corpus/$t"
 done
