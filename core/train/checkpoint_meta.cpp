@@ -1,9 +1,7 @@
 #include "core/train/checkpoint_meta.h"
 
-#include <cstdint>
-#include <limits>
-
 #include "core/base/error.h"
+#include "core/base/json_number.h"
 
 namespace ser {
 
@@ -12,12 +10,8 @@ namespace {
 // m[key] as an int: a JSON integer within int's range (a float such as 1e10 would not convert).
 int intAt(const nlohmann::json& m, const char* key) {
   const nlohmann::json& v = m.at(key);
-  const bool fits =
-      v.is_number_unsigned() ? v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<int>::max())
-      : v.is_number_integer() ? v.get<std::int64_t>() >= std::numeric_limits<int>::min() &&
-                                    v.get<std::int64_t>() <= std::numeric_limits<int>::max()
-                              : false;
-  if (!fits) throw Error(std::string("metadata: model.") + key + " is not an integer within range");
+  if (!jsonIsIntegerOf<int>(v))
+    throw Error(std::string("metadata: model.") + key + " is not an integer within range");
   return v.get<int>();
 }
 
