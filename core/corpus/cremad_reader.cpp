@@ -15,6 +15,7 @@
 #include "core/base/csv.h"
 #include "core/base/error.h"
 #include "core/corpus/corpus_reader.h"
+#include "core/corpus/name_parsers.h"
 #include "core/corpus/scan_common.h"
 
 namespace fs = std::filesystem;
@@ -151,5 +152,13 @@ Corpus scanCremaD(const std::string& dir, const CremaDOptions& options,
   corpus_detail::finishScan(corpus, "CREMA-D", dir);
   return corpus;
 }
+
+namespace corpus_detail {
+
+std::string parseCremaDName(const fs::path& file, Clip& clip, std::string& actor) {
+  return parseName(file, clip, actor);
+}
+
+}  // namespace corpus_detail
 
 }  // namespace ser

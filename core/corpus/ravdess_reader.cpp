@@ -13,6 +13,7 @@
 
 #include "core/base/error.h"
 #include "core/corpus/corpus_reader.h"
+#include "core/corpus/name_parsers.h"
 #include "core/corpus/scan_common.h"
 
 namespace fs = std::filesystem;
@@ -145,5 +146,16 @@ Corpus scanRavdess(const std::string& dir, const RavdessOptions& options,
   corpus_detail::finishScan(corpus, "RAVDESS", dir);
   return corpus;
 }
+
+namespace corpus_detail {
+
+std::string ravdessActorOfFolder(const std::string& folderName) { return actorOfFolder(folderName); }
+
+std::string parseRavdessName(const fs::path& file, const std::string& folderActor,
+                             const RavdessOptions& options, Clip& clip) {
+  return parseName(file, folderActor, options, clip);
+}
+
+}  // namespace corpus_detail
 
 }  // namespace ser

@@ -8,6 +8,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_number.h"
 #include "core/corpus/label_set.h"
 
 namespace ser {
@@ -34,6 +35,11 @@ void checkKeys(const nlohmann::json& j, const std::string& where,
 template <typename T>
 void read(const nlohmann::json& j, const std::string& where, const char* key, T& out) {
   if (!j.contains(key)) return;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (j.at(key).is_number() && !jsonIsIntegerOf<T>(j.at(key)))  // 1.7, 1e10: no silent cast
+      throw Error("'" + (where.empty() ? "" : where + ".") + key +
+                  "' must be an integer within range: " + j.at(key).dump());
+  }
   try {
     out = j.at(key).get<T>();
   } catch (const nlohmann::json::exception&) {
@@ -290,7 +296,7 @@ Experiment loadExperimentFile(const std::string& path) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(readFile(path));
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("'" + path + "': not valid JSON (" + e.what() + ")");
   }
   try {

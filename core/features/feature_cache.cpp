@@ -57,10 +57,11 @@ std::optional<CachedFeatures> deserialiseFeatures(const std::string& in) {
   if (pos + (nMel + std::size_t(nUtt)) * sizeof(float) != body) return std::nullopt;
   CachedFeatures f;
   f.logMel = FeatureMatrix(rows, cols);
-  std::memcpy(f.logMel.data.data(), in.data() + pos, nMel * sizeof(float));
+  // memcpy from/to an empty vector's data() (null) is undefined even for 0 bytes.
+  if (nMel > 0) std::memcpy(f.logMel.data.data(), in.data() + pos, nMel * sizeof(float));
   pos += nMel * sizeof(float);
   f.utterance.resize(std::size_t(nUtt));
-  std::memcpy(f.utterance.data(), in.data() + pos, std::size_t(nUtt) * sizeof(float));
+  if (nUtt > 0) std::memcpy(f.utterance.data(), in.data() + pos, std::size_t(nUtt) * sizeof(float));
   return f;
 }
 

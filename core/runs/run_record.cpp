@@ -106,7 +106,7 @@ json readJsonFile(const fs::path& file) {
   const std::string text = readFile(file);
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("Corrupt run file: " + file.string() + ": " + e.what());
   }
 }

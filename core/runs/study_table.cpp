@@ -126,7 +126,7 @@ StudyTable loadStudy(const std::string& dir) {
   json j;
   try {
     j = json::parse(readFile(file));
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("Corrupt study file: " + file.string() + ": " + e.what());
   }
   auto corrupt = [&](const std::string& why) {

@@ -4,6 +4,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/train/checkpoint_meta.h"
 
 namespace ser {
 
@@ -51,15 +52,17 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& path) : path_(path) 
     c10::IValue meta;
     if (!archive.try_read("meta", meta) || !meta.isString())
       throw Error(where + ": metadata missing");
-    meta_ = nlohmann::json::parse(meta.toStringRef());
+    try {
+      meta_ = parseCheckpointMeta(meta.toStringRef());
+    } catch (const Error& e) {
+      throw Error(where + ": " + e.what());
+    }
     torch::serialize::InputArchive nested;
     if (!archive.try_read("model", nested)) throw Error(where + ": model weights missing");
     torch::serialize::InputArchive optimizerArchive;
     hasOptimizer_ = archive.try_read("optimizer", optimizerArchive);
   } catch (const c10::Error& e) {
     throw Error(where + ": unreadable or corrupt (" + e.what_without_backtrace() + ")");
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(where + ": metadata is not valid JSON (" + e.what() + ")");
   }
 }
 

@@ -6,6 +6,7 @@
 #include "core/base/error.h"
 #include "core/model/model_factory.h"
 #include "core/train/checkpoint.h"
+#include "core/train/checkpoint_meta.h"
 
 namespace ser {
 
@@ -58,16 +59,12 @@ TrainedModel loadTrainedModel(const std::filesystem::path& checkpoint, DeviceCho
   trained.meta = file.meta();
   ModelOptions options;
   try {
-    const auto& m = trained.meta.at("model");
-    options.kind = modelKindFromString(m.at("kind").get<std::string>());
-    options.numClasses = m.at("num_classes").get<int>();
-    options.dropout = m.at("dropout").get<double>();
-    trained.inputRows = m.at("input_rows").get<int>();
-    trained.inputCols = m.at("input_cols").get<int>();
-    trained.normaliser = FeatureNormaliser::fromJson(trained.meta.at("normalisation"));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error("checkpoint '" + checkpoint.string() + "': metadata incomplete (" + e.what() + ")");
-  } catch (const ParameterError& e) {
+    const CheckpointModelMeta m = checkpointModelMeta(trained.meta);
+    options = m.model;
+    trained.inputRows = m.inputRows;
+    trained.inputCols = m.inputCols;
+    trained.normaliser = m.normaliser;
+  } catch (const Error& e) {
     throw Error("checkpoint '" + checkpoint.string() + "': " + e.what());
   }
   trained.device = selectComputeDevice(device, threads);

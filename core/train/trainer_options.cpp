@@ -3,6 +3,7 @@
 #include <set>
 
 #include "core/base/error.h"
+#include "core/base/json_number.h"
 
 namespace ser {
 
@@ -128,6 +129,11 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
 
   auto get = [](const nlohmann::json& from, const std::string& key, auto& field) {
     if (!from.contains(key)) return;
+    using T = std::decay_t<decltype(field)>;
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      if (from.at(key).is_number() && !jsonIsIntegerOf<T>(from.at(key)))  // 1.7, 1e10: no silent cast
+        throw ParameterError(key, from.at(key).dump(), "an integer within range");
+    }
     try {
       from.at(key).get_to(field);
     } catch (const nlohmann::json::exception&) {
