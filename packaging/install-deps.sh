@@ -24,6 +24,7 @@ packages="
   libgl-dev libegl-dev libxkbcommon-dev libqcustomplot-dev
   qt6-qpa-plugins qt6-wayland libqt6svg6
   xvfb xauth poppler-utils
+  clang libfuzzer-14-dev
   desktop-file-utils appstream file dpkg-dev librsvg2-bin
 "
 if [ "$with_python" -eq 1 ]; then
