@@ -1,5 +1,6 @@
 #include "core/metrics/metrics_report.h"
 
+#include <cmath>
 #include <string>
 
 #include "core/base/error.h"
@@ -53,6 +54,11 @@ MetricsReport computeReport(const std::vector<Prediction>& predictions,
       throw Error("metrics report: clip '" + p.path + "' has class index " +
                   std::to_string(p.truth) + " -> " + std::to_string(p.predicted) +
                   " outside the " + std::to_string(k) + " labels");
+    for (float v : p.probabilities)
+      if (!std::isfinite(v))
+        throw Error("metrics report: clip '" + p.path +
+                    "' has a probability that is not a finite number; refusing to compute "
+                    "metrics from it");
     all.add(p);
     if (p.sex == Sex::Male || p.sex == Sex::Female) bySex[p.sex].add(p);
     bySpeaker[p.speaker].add(p);

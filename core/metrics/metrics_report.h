@@ -62,9 +62,10 @@ struct MetricsReport {
   std::vector<std::map<Sex, std::optional<double>>> perClassBySex;
 };
 
-// Computes the report. Throws ser::Error when `predictions` is empty or a truth/predicted index
-// is outside the label list; ParameterError for invalid options. Clips of unknown sex count in
-// every overall, per-speaker and per-corpus figure but in no per-sex one.
+// Computes the report. Throws ser::Error when `predictions` is empty, a truth/predicted index
+// is outside the label list or a probability is NaN or infinite (naming the clip);
+// ParameterError for invalid options. Clips of unknown sex count in every overall, per-speaker
+// and per-corpus figure but in no per-sex one.
 MetricsReport computeReport(const std::vector<Prediction>& predictions,
                             const std::vector<std::string>& labels, const ReportOptions& options = {});
 

@@ -124,7 +124,8 @@ Extracted extract(const std::vector<Clip>& clips, const FrontEndParams& params,
      << cache.dir() << "), " << r.failures.size() << " failed, " << std::fixed
      << std::setprecision(1) << r.seconds << " s";
   log(os.str());
-  for (const auto& f : r.failures) log("left out (unreadable): " + f.reason);
+  if (r.cacheWriteFailures > 0) log("warning: " + cacheWriteWarning(r, cache.dir()));
+  for (const auto& f : r.failures) log("left out: " + f.reason);
   return Extracted{std::move(r.features), r.failures.size(), r.cancelled};
 }
 
@@ -338,8 +339,11 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     const Part testPart = collect(corpus.clips, split.test, labelOf, ex,
                                   split.train.size() + split.validation.size());
 
+    // The clips actually used: those whose features could not be computed are left out.
     nlohmann::json extra = {{"model", toString(e.model)},
-                            {"split", config["resolved"]["split"]},
+                            {"split", splitJson(split, trainPart.clips.size(),
+                                                valPart.clips.size(), testPart.clips.size())},
+                            {"failed_clips", ex.failed},
                             {"seed", e.seed},
                             {"synthetic", corpus.synthetic},
                             {"experiment", e.name}};
@@ -597,9 +601,13 @@ std::vector<ClipPrediction> predictFiles(const std::string& checkpoint,
     try {
       const std::vector<float> samples = frontEnd.load(file);
       CachedFeatures f{logMel.compute(samples), utterance.compute(samples)};
+      checkFiniteFeatures(f, file);
       // Each file stands for its own speaker: per-speaker normalisation uses the file's statistics.
       const Scores scores = predictWith(model, {&f}, {file});
       p.probabilities = scores.probabilities.front();
+      for (float v : p.probabilities)
+        if (!std::isfinite(v))
+          throw Error("'" + file + "': the model gave a probability that is not a number");
       p.label = model.labels[scores.decided.empty()
                                  ? std::size_t(std::max_element(p.probabilities.begin(),
                                                                 p.probabilities.end()) -
