@@ -8,6 +8,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/corpus/label_set.h"
 
 namespace ser {
@@ -284,7 +285,7 @@ Experiment experimentFromJson(const nlohmann::json& j) {
 Experiment loadExperimentFile(const std::string& path) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(readFile(path));
+    j = parseJson(readFile(path));
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("'" + path + "': not valid JSON (" + e.what() + ")");
   }

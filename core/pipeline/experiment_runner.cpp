@@ -7,12 +7,14 @@
 #include <iomanip>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
 #include "core/audio/front_end.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/corpus/corpus_summary.h"
 #include "core/features/preprocessor.h"
 #include "core/metrics/metrics_report.h"
@@ -117,14 +119,21 @@ Extracted extract(const std::vector<Clip>& clips, const FrontEndParams& params,
   PreprocessOptions po;
   po.params = params;
   po.keepInMemory = true;
-  const FeatureCache cache(cacheDir.empty() ? defaultFeatureCacheDir() : cacheDir, params);
-  PreprocessResult r = preprocess(clips, po, &cache, progress, cancel);
+  const std::string dir = cacheDir.empty() ? defaultFeatureCacheDir() : cacheDir;
+  // A cache that cannot be used (full disk, read-only folder) costs time, never clips.
+  std::unique_ptr<FeatureCache> cache;
+  try {
+    cache = std::make_unique<FeatureCache>(dir, params);
+  } catch (const Error& e) {
+    log(std::string("warning: ") + e.what() + "; features are computed in memory only");
+  }
+  PreprocessResult r = preprocess(clips, po, cache.get(), progress, cancel);
   std::ostringstream os;
   os << clips.size() << " clips: " << r.computed << " computed, " << r.cached << " from cache ("
-     << cache.dir() << "), " << r.failures.size() << " failed, " << std::fixed
-     << std::setprecision(1) << r.seconds << " s";
+     << (cache ? dir : std::string("no cache")) << "), " << r.failures.size() << " failed, "
+     << std::fixed << std::setprecision(1) << r.seconds << " s";
   log(os.str());
-  if (r.cacheWriteFailures > 0) log("warning: " + cacheWriteWarning(r, cache.dir()));
+  if (r.cacheWriteFailures > 0) log("warning: " + cacheWriteWarning(r, dir));
   for (const auto& f : r.failures) log("left out: " + f.reason);
   return Extracted{std::move(r.features), r.failures.size(), r.cancelled};
 }
@@ -251,7 +260,7 @@ nlohmann::json writeEvaluation(const fs::path& dir, const std::vector<Prediction
   nlohmann::json metrics = toJson(report);
   for (auto& [k, v] : extra.items()) metrics[k] = v;
   writePredictionsCsv(dir / "predictions.csv", predictions, labels);
-  writeFileAtomic(dir / "metrics.json", metrics.dump(2) + "\n");
+  writeFileAtomic(dir / "metrics.json", dumpJson(metrics, 2) + "\n");
   return metrics;
 }
 
@@ -307,7 +316,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     log("split " + split.protocol + ": " + std::to_string(split.train.size()) + " train, " +
         std::to_string(split.validation.size()) + " validation, " +
         std::to_string(split.test.size()) + " test clips; labels: " +
-        nlohmann::json(labels).dump());
+        dumpJson(labels));
 
     nlohmann::json config = toJson(e);
     config["synthetic"] = corpus.synthetic;
@@ -316,8 +325,8 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
                                               split.test.size())},
                           {"synthetic", corpus.synthetic},
                           {"skipped_files", corpus.skipped.size()}};
-    writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
-    writeFileAtomic(dir / "experiment.json", toJson(e).dump(2) + "\n");  // for --experiment
+    writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
+    writeFileAtomic(dir / "experiment.json", dumpJson(toJson(e), 2) + "\n");  // for --experiment
 
     // Features for every clip the run uses, in one pass through the cache.
     log.stage("preprocess");
@@ -455,7 +464,7 @@ LoadedModel loadModel(const std::string& path) {
     const fs::path config = fs::path(path).parent_path() / "config.json";
     nlohmann::json c;
     try {
-      c = nlohmann::json::parse(readFile(config));
+      c = parseJson(readFile(config));
     } catch (const nlohmann::json::exception& e) {
       throw Error("'" + config.string() + "': not valid JSON (" + e.what() + ")");
     }
@@ -544,7 +553,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
       if (!found.count(s)) log("warning: speaker '" + s + "' has no clips with a model label");
   }
   log(std::to_string(clips.size()) + " clips to evaluate; " + std::to_string(outside) +
-      " left out (label not in the model's set " + nlohmann::json(model.labels).dump() + ")");
+      " left out (label not in the model's set " + dumpJson(model.labels) + ")");
   if (clips.empty()) throw Error("no clips to evaluate with the model's labels");
 
   log.stage("preprocess");
@@ -568,7 +577,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
                                  {"experiment", model.experiment},
                                  {"labels", model.labels},
                                  {"synthetic", corpus.synthetic}};
-  writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
+  writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
   nlohmann::json extra = {{"model", model.experiment.value("model", std::string("?"))},
                           {"checkpoint", options.checkpoint},
                           {"synthetic", corpus.synthetic},

@@ -6,6 +6,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/corpus/corpus_spec.h"
 
 namespace ser {
@@ -158,7 +159,7 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
   auto writeTable = [&] {
     outcome.table = {{"rows", rows}, {"skipped", skipped}, {"synthetic", synthetic},
                      {"ravdess", o.ravdess}, {"crema_d", o.cremaD}, {"seed", o.seed}};
-    writeFileAtomic(studyDir / "table.json", outcome.table.dump(2) + "\n");
+    writeFileAtomic(studyDir / "table.json", dumpJson(outcome.table, 2) + "\n");
     writeFileAtomic(studyDir / "table.md", studyTableMarkdown(outcome.table));
   };
   auto run = [&](Experiment e, const std::string& folder) -> RunOutcome {

@@ -7,6 +7,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/csv.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/base/text.h"
 #include "core/corpus/clip.h"
 #include "core/metrics/predictions_csv.h"
@@ -20,7 +21,7 @@ nlohmann::json readJson(const fs::path& file) {
   if (!fs::exists(file)) throw Error("Missing run file: " + file.string());
   const std::string text = readFile(file);
   try {
-    return nlohmann::json::parse(text);
+    return parseJson(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("Corrupt run file: " + file.string() + ": " + e.what());
   }

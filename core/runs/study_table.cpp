@@ -2,6 +2,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 
 namespace ser {
 namespace fs = std::filesystem;
@@ -21,7 +22,7 @@ StudyTable loadStudy(const std::string& dir) {
   if (!fs::exists(file)) throw Error("Missing study file: " + file.string());
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(readFile(file));
+    j = parseJson(readFile(file));
   } catch (const nlohmann::json::parse_error& e) {
     throw Error("Corrupt study file: " + file.string() + ": " + e.what());
   }

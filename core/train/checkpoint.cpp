@@ -4,6 +4,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 
 namespace ser {
 
@@ -19,7 +20,7 @@ void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module&
     torch::serialize::OutputArchive archive;
     archive.write("format", c10::IValue(std::string(kFormat)));
     archive.write("version", c10::IValue(kVersion));
-    archive.write("meta", c10::IValue(meta.dump()));
+    archive.write("meta", c10::IValue(dumpJson(meta)));
     torch::serialize::OutputArchive modelArchive(archive.compilation_unit());
     model.save(modelArchive);
     archive.write("model", modelArchive);
@@ -51,7 +52,7 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& path) : path_(path) 
     c10::IValue meta;
     if (!archive.try_read("meta", meta) || !meta.isString())
       throw Error(where + ": metadata missing");
-    meta_ = nlohmann::json::parse(meta.toStringRef());
+    meta_ = parseJson(meta.toStringRef());
     torch::serialize::InputArchive nested;
     if (!archive.try_read("model", nested)) throw Error(where + ": model weights missing");
     torch::serialize::InputArchive optimizerArchive;

@@ -316,12 +316,15 @@ void TestSplit::errors_data() {
   QTest::newRow("all speakers in test") << 7 << "training";
   QTest::newRow("labelOf size") << 8 << "labels";
   QTest::newRow("test count leaves no training speaker") << 9 << "test_speaker_count";
+  QTest::newRow("one file under a test and a training speaker")
+      << 10 << "'/r/ravdess:01/0.wav' is listed under speaker 'ravdess:02' (training) and under "
+               "speaker 'ravdess:01' (test)";
 }
 
 void TestSplit::errors() {
   QFETCH(int, kind);
   QFETCH(QString, messagePart);
-  const auto clips = ravdessLike(6, 8);
+  auto clips = ravdessLike(6, 8);
   auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
   SplitSpec spec;
   bool parameterError = true;
@@ -352,6 +355,16 @@ void TestSplit::errors() {
       break;
     case 8: labelOf.pop_back(); parameterError = false; break;
     case 9: spec.testSpeakerCount = 6; break;
+    case 10: {  // a manifest listing one file under two speakers
+      Clip copy = clips[0];
+      copy.speaker = "ravdess:02";
+      clips.push_back(copy);
+      labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+      spec.testSpeakers = {"ravdess:01"};
+      spec.validationSpeakers = {"ravdess:03"};
+      parameterError = false;
+      break;
+    }
   }
   try {
     ser::makeSplit(clips, labelOf, spec);
