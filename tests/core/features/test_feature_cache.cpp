@@ -298,8 +298,9 @@ class TestFeatureCache : public QObject {
     QCOMPARE(r.cached, std::size_t(0));
     QCOMPARE(r.computed, std::size_t(1));
     for (float v : r.features[0].logMel.data) QVERIFY(std::isfinite(v));
-    QVERIFY(cache.load(audio).has_value());
-    for (float v : cache.load(audio)->logMel.data) QVERIFY(std::isfinite(v));  // rewritten
+    const auto rewritten = cache.load(audio);
+    QVERIFY(rewritten.has_value());
+    for (float v : rewritten->logMel.data) QVERIFY(std::isfinite(v));
   }
 
   void badParametersAreRefusedBeforeWork() {
