@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "app/cli/command.h"
+#include "core/base/json_text.h"
 
 namespace ser::cli {
 
@@ -50,7 +51,8 @@ std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> registerCommands(CLI
 }
 
 void printJson(const nlohmann::json& j) {
-  std::cout << (::isatty(STDOUT_FILENO) ? j.dump(2) : j.dump()) << std::endl;
+  // Non-UTF-8 bytes (Latin-1 file names) are escaped reversibly: see core/base/json_text.h.
+  std::cout << dumpJson(j, ::isatty(STDOUT_FILENO) ? 2 : -1) << std::endl;
 }
 
 }  // namespace ser::cli

@@ -37,7 +37,10 @@ class PreprocessCommand : public Command {
     const PreprocessResult r = preprocess(corpus.clips, options, cache.get(), &bar, &cancel);
     bar.finish();
 
+    const std::string cacheWarning = cache ? cacheWriteWarning(r, cache->dir()) : std::string();
     if (json_) {
+      nlohmann::json warnings = nlohmann::json::array();
+      if (!cacheWarning.empty()) warnings.push_back(cacheWarning);
       nlohmann::json failures = nlohmann::json::array();
       for (const auto& f : r.failures) failures.push_back({{"path", f.path}, {"reason", f.reason}});
       printJson({{"clips", r.clips},
@@ -45,6 +48,8 @@ class PreprocessCommand : public Command {
                  {"cached", r.cached},
                  {"failed", r.failures.size()},
                  {"failures", failures},
+                 {"cache_write_failures", r.cacheWriteFailures},
+                 {"warnings", warnings},
                  {"skipped_by_scan", corpus.skipped.size()},
                  {"cancelled", r.cancelled},
                  {"threads", r.threads},
@@ -61,6 +66,7 @@ class PreprocessCommand : public Command {
                 << " failed in " << r.seconds << " s on " << r.threads << " threads ("
                 << std::setprecision(1) << r.clipsPerSecond() << " clips/s, "
                 << r.audioSecondsPerSecond() << " audio-s/s)\n";
+      if (!cacheWarning.empty()) std::cout << "warning: " << cacheWarning << "\n";
       for (const auto& f : r.failures) std::cout << "  failed: " << f.reason << "\n";
       if (r.cancelled) std::cout << "cancelled: features computed so far are kept in the cache\n";
     }

@@ -2,6 +2,12 @@
 
 #include <sndfile.h>
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 
@@ -17,18 +23,45 @@ struct SndfileCloser {
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
+// The file type, checked before opening: opening a FIFO would block until a writer comes.
+void checkRegularFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    struct stat link {};
+    if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode))
+      throw Error("'" + path + "': dangling or looping symbolic link (" + std::strerror(errno) + ")");
+    throw Error("'" + path + "': file does not exist");
+  }
+  if (S_ISDIR(st.st_mode)) throw Error("'" + path + "': is a folder, not audio");
+  if (S_ISFIFO(st.st_mode)) throw Error("'" + path + "': is a FIFO (named pipe), not an audio file");
+  if (!S_ISREG(st.st_mode)) throw Error("'" + path + "': not a regular file");
+  if (st.st_size == 0) throw Error("'" + path + "': empty file");
+}
+
+// What a header may claim (see audio_file.h); anything outside is refused before decoding.
+void checkHeaderBounds(const std::string& path, const SF_INFO& info) {
+  if (info.samplerate < kMinSampleRate || info.samplerate > kMaxSampleRate)
+    throw Error("'" + path + "': implausible sample rate " + std::to_string(info.samplerate) +
+                " Hz in the header (accepted: " + std::to_string(kMinSampleRate) + " to " +
+                std::to_string(kMaxSampleRate) + " Hz)");
+  if (info.channels < 1 || info.channels > kMaxChannels)
+    throw Error("'" + path + "': implausible channel count " + std::to_string(info.channels) +
+                " in the header (accepted: 1 to " + std::to_string(kMaxChannels) + ")");
+  if (info.frames <= 0) throw Error("'" + path + "': no audio frames (zero-length audio)");
+  if (double(info.frames) / info.samplerate > kMaxSeconds)
+    throw Error("'" + path + "': the header claims " + std::to_string(info.frames) +
+                " frames (" + std::to_string(static_cast<long long>(double(info.frames) / info.samplerate)) +
+                " s), more than the " + std::to_string(static_cast<int>(kMaxSeconds)) +
+                " s accepted");
+}
+
 SndfilePtr openForRead(const std::string& path, SF_INFO& info) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error("'" + path + "': file does not exist");
-  if (std::filesystem::is_directory(path, ec)) throw Error("'" + path + "': is a folder, not audio");
-  if (std::filesystem::file_size(path, ec) == 0 && !ec) throw Error("'" + path + "': empty file");
+  checkRegularFile(path);
   info = SF_INFO{};
   SNDFILE* f = sf_open(path.c_str(), SFM_READ, &info);
   if (!f) throw Error("'" + path + "': cannot read audio (" + sf_strerror(nullptr) + ")");
   SndfilePtr ptr(f);
-  if (info.channels <= 0 || info.samplerate <= 0)
-    throw Error("'" + path + "': invalid audio header (channels or sample rate)");
-  if (info.frames <= 0) throw Error("'" + path + "': no audio frames (zero-length audio)");
+  checkHeaderBounds(path, info);
   return ptr;
 }
 
@@ -66,6 +99,13 @@ MonoAudio loadMono(const std::string& path) {
   if (sf_error(f.get()) != SF_ERR_NO_ERROR)
     throw Error("'" + path + "': decoding failed (" + sf_strerror(f.get()) + ")");
   if (out.samples.empty()) throw Error("'" + path + "': no audio frames could be decoded");
+  // A float file can hold NaN or infinity; a downmix of huge values can overflow to infinity.
+  const auto bad = std::find_if(out.samples.begin(), out.samples.end(),
+                                [](float v) { return !std::isfinite(v); });
+  if (bad != out.samples.end())
+    throw Error("'" + path + "': sample " + std::to_string(bad - out.samples.begin()) +
+                " is not a finite number (" + (std::isnan(*bad) ? "NaN" : "infinity") +
+                "): damaged audio");
   return out;
 }
 

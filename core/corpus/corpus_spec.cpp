@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 
 namespace ser {
 
@@ -35,7 +36,7 @@ nlohmann::json toJson(const CorpusSpec& spec) {
 }
 
 CorpusSpec corpusSpecFromJson(const nlohmann::json& j) {
-  if (!j.is_object()) throw Error("corpus entry must be a JSON object, got: " + j.dump());
+  if (!j.is_object()) throw Error("corpus entry must be a JSON object, got: " + dumpJson(j));
   static const char* kKeys[] = {"reader", "path", "name", "include_song", "demographics", "label_map"};
   for (const auto& [key, value] : j.items()) {
     bool known = false;
@@ -47,7 +48,7 @@ CorpusSpec corpusSpecFromJson(const nlohmann::json& j) {
   CorpusSpec spec;
   try {
     if (!j.contains("reader") || !j.contains("path"))
-      throw Error("corpus entry needs 'reader' and 'path': " + j.dump());
+      throw Error("corpus entry needs 'reader' and 'path': " + dumpJson(j));
     spec.reader = corpusReaderFromString(j.at("reader").get<std::string>());
     spec.path = j.at("path").get<std::string>();
     spec.name = j.value("name", std::string());

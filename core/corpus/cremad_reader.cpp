@@ -4,7 +4,8 @@
 // Clip::fields: code (EMO), sentence (SSS), level ("low"/"medium"/"high"/"unspecified").
 // Sex comes from VideoDemographics.csv (columns ActorID and Sex; quoted fields and any line
 // ending accepted), given in options or found at DIR. Without it every clip's sex is unknown and
-// Corpus::warnings says so; an actor absent from it gets sex unknown and one warning.
+// Corpus::warnings says so; an actor absent from it, listed with two sexes or with a sex value
+// other than male/female gets sex unknown and one warning.
 // Non-audio and hidden files are ignored quietly; audio files off the pattern are skipped.
 #include <algorithm>
 #include <cctype>
@@ -27,17 +28,37 @@ namespace {
 const char* kDemographicsFile = "VideoDemographics.csv";
 
 // ActorID -> sex. Throws ser::Error naming the file when it lacks the ActorID or Sex column.
-std::map<std::string, Sex> readDemographics(const std::string& path) {
+// An actor listed with two different sexes, or with a sex value that is neither male nor
+// female, gets sex unknown and a warning naming the file, the actor and the values.
+std::map<std::string, Sex> readDemographics(const std::string& path,
+                                            std::vector<std::string>& warnings) {
   const CsvTable table = readCsvFile(path, CsvShape::Ragged);
   const int idCol = table.columnIgnoringCase("ActorID");
   const int sexCol = table.columnIgnoringCase("Sex");
   if (idCol < 0 || sexCol < 0)
     throw Error("'" + path + "': demographics file needs columns ActorID and Sex");
   std::map<std::string, Sex> sexOf;
+  std::map<std::string, std::string> valueOf;  // the first Sex value given for each actor
+  std::set<std::string> conflicting;
   for (const CsvRecord& row : table.rows) {
-    const std::string id = CsvTable::value(row, idCol);
-    if (!id.empty()) sexOf[id] = sexFromString(CsvTable::value(row, sexCol));
+    const std::string id = trimmed(CsvTable::value(row, idCol));
+    if (id.empty()) continue;
+    const std::string value = trimmed(CsvTable::value(row, sexCol));
+    const Sex sex = sexFromString(value);
+    const auto [it, first] = sexOf.emplace(id, sex);
+    if (first) {
+      valueOf[id] = value;
+      if (sex == Sex::Unknown)
+        warnings.push_back("'" + path + "' line " + std::to_string(row.line) + ": actor " + id +
+                           " has sex '" + value + "', neither male nor female: sex unknown");
+    } else if (it->second != sex && !conflicting.count(id)) {
+      conflicting.insert(id);
+      warnings.push_back("'" + path + "' line " + std::to_string(row.line) + ": actor " + id +
+                         " is listed with two sexes ('" + valueOf[id] + "' and '" + value +
+                         "'): sex unknown");
+    }
   }
+  for (const std::string& id : conflicting) sexOf[id] = Sex::Unknown;
   return sexOf;
 }
 
@@ -109,18 +130,10 @@ Corpus scanCremaD(const std::string& dir, const CremaDOptions& options,
     corpus.warnings.push_back("no " + std::string(kDemographicsFile) + " at '" + root.string() +
                               "': sex unknown for every speaker");
   else
-    sexOf = readDemographics(demoPath);
+    sexOf = readDemographics(demoPath, corpus.warnings);
 
-  std::vector<fs::path> files;
-  try {
-    for (const fs::directory_entry& entry : fs::directory_iterator(audioDir))
-      if (!corpus_detail::isHidden(entry.path()) && entry.is_regular_file() &&
-          corpus_detail::hasAudioExtension(entry.path()))
-        files.push_back(entry.path());
-  } catch (const fs::filesystem_error& e) {
-    throw Error("cannot list '" + audioDir.string() + "': " + e.code().message());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files =
+      corpus_detail::listFolder(audioDir, false, true, "CREMA-D audio", corpus).audioFiles;
 
   std::vector<corpus_detail::PendingClip> pending;
   pending.reserve(files.size());

@@ -5,7 +5,8 @@
 // when it is a common label, else none. Speaker ids are "<name>:<speaker>".
 // A row with a missing required value, a missing or unreadable file, or more fields than the
 // header is skipped with "row N: reason", N being the line on which the row starts (the header
-// is row 1). Blank lines are ignored. A missing required column throws ser::Error.
+// is row 1). Blank lines are ignored. A missing required column throws ser::Error. A file listed
+// on two rows is kept on both and named in a warning (with both speakers when they differ).
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -81,6 +82,7 @@ Corpus scanManifest(const std::string& csvPath, const ManifestOptions& options,
 
   std::vector<corpus_detail::PendingClip> pending;
   pending.reserve(table.rows.size());
+  std::map<std::string, std::pair<std::size_t, std::string>> firstRowOf;  // path -> row, speaker
   for (const CsvRecord& row : table.rows) {
     const std::string prefix = "row " + std::to_string(row.line) + ": ";
     const std::string pathValue = CsvTable::value(row, pathCol);
@@ -104,10 +106,27 @@ Corpus scanManifest(const std::string& csvPath, const ManifestOptions& options,
     if (pathValue.empty()) { skip("empty path"); continue; }
     if (emotion.empty()) { skip("empty emotion"); continue; }
     if (speaker.empty()) { skip("empty speaker"); continue; }
-    if (!fs::is_regular_file(file, ec)) {
-      skip("file '" + file.string() + "' does not exist");
+    const fs::file_status st = fs::status(file, ec);
+    if (st.type() != fs::file_type::regular) {
+      skip("file '" + file.string() + "' " +
+           (st.type() == fs::file_type::directory ? std::string("is a folder")
+            : st.type() == fs::file_type::fifo   ? std::string("is a FIFO (named pipe)")
+            : fs::exists(st)                     ? std::string("is not a regular file")
+            : ec && ec != std::errc::no_such_file_or_directory
+                ? "cannot be examined (" + ec.message() + ")"
+                : std::string("does not exist")));
       continue;
     }
+    // The same audio file on two rows: a clip counted twice, perhaps as two speakers' clip.
+    const auto [seen, firstTime] = firstRowOf.try_emplace(file.string(), row.line, speaker);
+    if (!firstTime)
+      corpus.warnings.push_back(
+          "'" + file.string() + "' is listed twice in '" + csvPath + "' (rows " +
+          std::to_string(seen->second.first) + " and " + std::to_string(row.line) + ")" +
+          (seen->second.second == speaker
+               ? std::string(" under the same speaker '" + speaker + "'")
+               : " under two speakers, '" + seen->second.second + "' and '" + speaker +
+                     "': a speaker-independent split refuses it if they land in different splits"));
 
     Clip clip;
     clip.path = file.string();

@@ -99,24 +99,17 @@ Corpus scanRavdess(const std::string& dir, const RavdessOptions& options,
   const std::string name =
       !options.name.empty() ? options.name : (!markerName.empty() ? markerName : "ravdess");
 
-  // Audio files one level down (DIR/Actor_XX/file) and stray ones at the root.
+  // Audio files one level down (DIR/Actor_XX/file) and stray ones at the root. One bad entry
+  // (a link loop, an unreadable folder) is skipped with its reason; the rest is scanned.
+  const corpus_detail::FolderListing top =
+      corpus_detail::listFolder(root, true, true, "RAVDESS", corpus);
   std::vector<fs::path> files;
-  std::vector<fs::path> stray;
-  try {
-  for (const fs::directory_entry& entry : fs::directory_iterator(root)) {
-    if (corpus_detail::isHidden(entry.path())) continue;
-    if (entry.is_directory()) {
-      for (const fs::directory_entry& f : fs::directory_iterator(entry.path()))
-        if (!corpus_detail::isHidden(f.path()) && f.is_regular_file() &&
-            corpus_detail::hasAudioExtension(f.path()))
-          files.push_back(f.path());
-    } else if (entry.is_regular_file() && corpus_detail::hasAudioExtension(entry.path())) {
-      stray.push_back(entry.path());
-    }
+  for (const fs::path& folder : top.folders) {
+    const corpus_detail::FolderListing sub =
+        corpus_detail::listFolder(folder, false, false, "RAVDESS", corpus);
+    files.insert(files.end(), sub.audioFiles.begin(), sub.audioFiles.end());
   }
-  } catch (const fs::filesystem_error& e) {
-    throw Error("cannot list RAVDESS folder '" + dir + "': " + e.code().message());
-  }
+  const std::vector<fs::path>& stray = top.audioFiles;
   std::sort(files.begin(), files.end());
   for (const fs::path& f : stray)
     corpus.skipped.push_back({f.string(), "not inside an Actor_XX folder"});

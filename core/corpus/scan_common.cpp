@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -41,6 +42,69 @@ bool hasAudioExtension(const fs::path& file) {
 bool isHidden(const fs::path& file) {
   const std::string name = file.filename().string();
   return !name.empty() && name[0] == '.';
+}
+
+namespace {
+
+std::string kindOf(fs::file_type type) {
+  switch (type) {
+    case fs::file_type::directory: return "a folder";
+    case fs::file_type::fifo: return "a FIFO (named pipe)";
+    case fs::file_type::socket: return "a socket";
+    case fs::file_type::block: return "a block device";
+    case fs::file_type::character: return "a character device";
+    default: return "not a regular file";
+  }
+}
+
+}  // namespace
+
+FolderListing listFolder(const fs::path& dir, bool wantFolders, bool isRoot,
+                         const std::string& what, Corpus& corpus) {
+  FolderListing out;
+  auto cannotList = [&](const std::error_code& ec) {
+    if (isRoot)
+      throw Error("cannot list " + what + " folder '" + dir.string() + "': " + ec.message());
+    corpus.skipped.push_back({dir.string(), "cannot list this folder: " + ec.message()});
+  };
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    cannotList(ec);
+    return out;
+  }
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    const fs::path& path = it->path();
+    if (isHidden(path)) continue;
+    const bool audioName = hasAudioExtension(path);
+    std::error_code statError;
+    const fs::file_status st = it->status(statError);  // follows symbolic links
+    if (statError || st.type() == fs::file_type::not_found) {
+      // A loop, a dangling link or an entry we may not examine: name it if it could be ours.
+      if (audioName || (wantFolders && !path.has_extension())) {
+        std::error_code linkError;
+        const bool link = it->is_symlink(linkError);
+        std::string reason = statError ? statError.message() : std::string("target does not exist");
+        if (link) reason = (statError.value() == ELOOP ? "symbolic link loop: "
+                                                       : "broken symbolic link: ") + reason;
+        corpus.skipped.push_back({path.string(), "cannot examine this entry (" + reason + ")"});
+      }
+      continue;
+    }
+    if (st.type() == fs::file_type::directory && wantFolders) {
+      out.folders.push_back(path);
+    } else if (!audioName) {
+      continue;
+    } else if (st.type() == fs::file_type::regular) {
+      out.audioFiles.push_back(path);
+    } else {
+      corpus.skipped.push_back({path.string(), "has an audio name but is " + kindOf(st.type())});
+    }
+  }
+  if (ec) cannotList(ec);
+  std::sort(out.folders.begin(), out.folders.end());
+  std::sort(out.audioFiles.begin(), out.audioFiles.end());
+  return out;
 }
 
 std::string readDemoMarker(const fs::path& root, Corpus& corpus) {

@@ -20,6 +20,21 @@ bool hasAudioExtension(const std::filesystem::path& file);
 // Names starting with '.' (editor swap files, macOS "._" resource forks): skipped quietly.
 bool isHidden(const std::filesystem::path& file);
 
+// One folder's entries, sorted by kind. Hidden entries and non-audio files are left out quietly.
+struct FolderListing {
+  std::vector<std::filesystem::path> folders;     // sub-folders (symbolic links followed)
+  std::vector<std::filesystem::path> audioFiles;  // regular files with an audio extension
+};
+
+// Lists `dir` one level deep without letting one bad entry stop the scan: an entry that cannot
+// be examined (symbolic link loop, dangling link, unreadable) and an audio-named entry that is
+// not a regular file (a folder named x.wav, a FIFO, a socket) go to corpus.skipped with the
+// reason, naming the entry. Folders are collected when `wantFolders`; otherwise a folder is an
+// entry like any other. A `dir` that cannot be listed at all throws ser::Error when `isRoot`
+// ("cannot list <what> folder '<dir>'") and is skipped with the reason otherwise.
+FolderListing listFolder(const std::filesystem::path& dir, bool wantFolders, bool isRoot,
+                         const std::string& what, Corpus& corpus);
+
 // Reads kDemoMarkerFile in `root` if present: sets corpus.synthetic, and returns the marker's
 // "name" (empty when absent). A marker that is not valid JSON adds a warning.
 std::string readDemoMarker(const std::filesystem::path& root, Corpus& corpus);

@@ -9,6 +9,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/json_number.h"
+#include "core/base/json_text.h"
 #include "core/corpus/label_set.h"
 
 namespace ser {
@@ -295,7 +296,7 @@ Experiment experimentFromJson(const nlohmann::json& j) {
 Experiment loadExperimentFile(const std::string& path) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(readFile(path));
+    j = parseJson(readFile(path));
   } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("'" + path + "': not valid JSON (" + e.what() + ")");
   }

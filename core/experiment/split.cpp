@@ -360,6 +360,24 @@ void randomSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf
       "accuracy on new speakers; use the speakers or k-fold protocol for reported results.");
 }
 
+// A speaker-independent split must not hold one audio file in two parts (the same file listed
+// under two speakers, say in a manifest): that file would be trained and tested on. Throws
+// ser::Error naming the file, both speakers and both parts.
+void checkNoFileInTwoParts(const std::vector<Clip>& clips, const Split& split) {
+  std::map<std::string, std::pair<const char*, std::size_t>> partOf;  // path -> part, clip
+  const std::pair<const char*, const std::vector<std::size_t>*> parts[] = {
+      {"training", &split.train}, {"validation", &split.validation}, {"test", &split.test}};
+  for (const auto& [name, indices] : parts)
+    for (std::size_t i : *indices) {
+      const auto [it, first] = partOf.try_emplace(clips[i].path, name, i);
+      if (!first && std::string(it->second.first) != name)
+        throw Error("split: '" + clips[i].path + "' is listed under speaker '" +
+                    clips[it->second.second].speaker + "' (" + it->second.first +
+                    ") and under speaker '" + clips[i].speaker + "' (" + name +
+                    "): one file cannot be in two parts of a speaker-independent split");
+    }
+}
+
 }  // namespace
 
 std::string toString(SplitProtocol protocol) {
@@ -429,6 +447,7 @@ Split makeSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
   }
   if (split.test.empty()) throw Error("split: the test split has no clips");
   if (split.train.empty()) throw Error("split: the training split has no clips");
+  if (split.speakerIndependent) checkNoFileInTwoParts(clips, split);
   split.trainSpeakers = speakersOf(clips, split.train);
   split.validationSpeakers = speakersOf(clips, split.validation);
   split.testSpeakers = speakersOf(clips, split.test);

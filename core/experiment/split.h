@@ -113,8 +113,9 @@ FoldPlan planFolds(const std::vector<Clip>& clips, const std::vector<int>& label
 // Builds the split. `labelOf[i]` is clip i's class index, or -1 to leave the clip out (no label
 // under the chosen label set); it must have clips.size() entries. Throws ParameterError for
 // invalid spec values (including folds > #speakers), ser::Error for unknown or repeated speaker
-// ids, for splits that would come out empty (no training or no test clips) and for a KFold spec
-// with fold -1 (every fold: see runCrossValidation).
+// ids, for splits that would come out empty (no training or no test clips), for a KFold spec
+// with fold -1 (every fold: see runCrossValidation) and, for a speaker-independent protocol, for
+// one audio file (Clip::path) in two parts.
 Split makeSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
                 const SplitSpec& spec);
 

@@ -27,6 +27,8 @@ class FeatureCache {
   std::string entryPath(const std::string& audioPath) const;
   // Thread-safe.
   std::optional<CachedFeatures> load(const std::string& audioPath) const;
+  // Thread-safe. Throws ser::Error naming the entry and the reason when it cannot be written
+  // (full disk, read-only folder); the caller keeps its features (see preprocess()).
   void store(const std::string& audioPath, const CachedFeatures& features) const;
 
  private:

@@ -1,6 +1,8 @@
 #include "core/features/preprocessor.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <memory>
 #include <mutex>
 
@@ -10,6 +12,33 @@
 #include "core/base/parallel.h"
 
 namespace ser {
+
+namespace {
+
+bool allFinite(const std::vector<float>& v) {
+  return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+}
+
+float peakOf(const std::vector<float>& samples) {
+  float peak = 0.0f;
+  for (float v : samples) peak = std::max(peak, std::abs(v));
+  return peak;
+}
+
+}  // namespace
+
+std::string cacheWriteWarning(const PreprocessResult& result, const std::string& cacheDir) {
+  if (result.cacheWriteFailures == 0) return {};
+  return "could not write " + std::to_string(result.cacheWriteFailures) +
+         " feature cache entr" + (result.cacheWriteFailures == 1 ? "y" : "ies") + " to '" +
+         cacheDir + "' (first: " + result.cacheWriteError +
+         "); the features were computed and are used all the same, but the cache misses them";
+}
+
+void checkFiniteFeatures(const CachedFeatures& features, const std::string& path) {
+  if (!allFinite(features.logMel.data) || !allFinite(features.utterance))
+    throw Error("'" + path + "': features are not finite numbers (the audio's power overflows)");
+}
 
 PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOptions& options,
                             const FeatureCache* cache, ProgressReporter* progress,
@@ -45,9 +74,12 @@ PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOpti
         std::optional<CachedFeatures> features;
         bool fromCache = false;
         std::string failure;
+        std::string cacheError;
         double audioSeconds = 0.0;
         try {
           if (cache) features = cache->load(clip.path);
+          if (features && (!allFinite(features->logMel.data) || !allFinite(features->utterance)))
+            features.reset();  // written before non-finite audio was refused: recompute
           if (features) {
             fromCache = true;
             audioSeconds = clip.seconds();
@@ -63,7 +95,18 @@ PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOpti
             FeatureMatrix lm = logMel.fromPower(ws.power);
             std::vector<float> utt = utterance.compute(ws.samples, ws.power, lm);
             features = CachedFeatures{std::move(lm), std::move(utt)};
-            if (cache) cache->store(clip.path, *features);
+            if (!allFinite(features->logMel.data) || !allFinite(features->utterance))
+              throw Error("'" + clip.path + "': features are not finite numbers (peak sample " +
+                          std::to_string(peakOf(audio.samples)) +
+                          ": the power spectrum overflows)");
+            // A failed write (full disk) loses only the cache entry, never the clip.
+            if (cache) {
+              try {
+                cache->store(clip.path, *features);
+              } catch (const std::exception& e) {
+                cacheError = e.what();
+              }
+            }
           }
         } catch (const std::exception& e) {
           failure = e.what();
@@ -72,6 +115,8 @@ PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOpti
         std::lock_guard<std::mutex> lock(mutex);
         if (features) {
           (fromCache ? result.cached : result.computed) += 1;
+          if (!cacheError.empty() && result.cacheWriteFailures++ == 0)
+            result.cacheWriteError = cacheError;
           result.audioSeconds += audioSeconds;
           if (options.keepInMemory) result.features[i] = std::move(*features);
         } else {

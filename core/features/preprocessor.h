@@ -24,8 +24,12 @@ struct PreprocessFailure {
 
 struct PreprocessResult {
   std::size_t clips = 0;      // clips asked for
-  std::size_t computed = 0;   // computed now (and stored)
+  std::size_t computed = 0;   // computed now (stored in the cache unless its write failed)
   std::size_t cached = 0;     // read from the cache
+  // Computed clips whose cache entry could not be written (full disk, read-only folder): their
+  // features are still used (kept in memory with keepInMemory), only the cache misses them.
+  std::size_t cacheWriteFailures = 0;
+  std::string cacheWriteError;  // the first such failure's reason; empty when none
   std::vector<PreprocessFailure> failures;
   bool cancelled = false;
   double seconds = 0.0;       // wall time
@@ -37,7 +41,17 @@ struct PreprocessResult {
   double audioSecondsPerSecond() const { return seconds > 0 ? audioSeconds / seconds : 0.0; }
 };
 
-// `cache` may be null (compute only). Per-file errors become failures; the rest goes on.
+// One warning line for PreprocessResult::cacheWriteFailures, naming the cache folder and the
+// reason; empty when every entry was written.
+std::string cacheWriteWarning(const PreprocessResult& result, const std::string& cacheDir);
+
+// Throws ser::Error naming `path` when a feature value is NaN or infinite (audio so loud that
+// its power spectrum overflows). Features that reach a model are always finite.
+void checkFiniteFeatures(const CachedFeatures& features, const std::string& path);
+
+// `cache` may be null (compute only). Per-file errors (unreadable or non-finite audio) become
+// failures and the rest goes on; a cache write failure is not a clip failure (see
+// PreprocessResult::cacheWriteFailures). A cache entry holding non-finite values is recomputed.
 PreprocessResult preprocess(const std::vector<Clip>& clips, const PreprocessOptions& options,
                             const FeatureCache* cache, ProgressReporter* progress = nullptr,
                             const CancelFlag* cancel = nullptr);

@@ -92,7 +92,9 @@ MetricsReport computeReport(const std::vector<Prediction>& predictions,
                   " outside the " + std::to_string(k) + " labels");
     for (float v : p.probabilities)
       if (!std::isfinite(v))
-        throw Error("metrics report: clip '" + p.path + "' has a non-finite class probability");
+        throw Error("metrics report: clip '" + p.path +
+                    "' has a probability that is not a finite number; refusing to compute "
+                    "metrics from it");
     all.add(p, uk);
     if (p.sex == Sex::Male || p.sex == Sex::Female) bySex[p.sex].add(p, uk);
     bySpeaker[p.speaker].add(p, uk);

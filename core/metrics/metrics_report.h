@@ -80,9 +80,10 @@ struct MetricsReport {
 };
 
 // Computes the report. Throws ser::Error when `predictions` is empty, a truth/predicted index
-// is outside the label list or a probability is not finite; ParameterError for invalid options.
-// Clips of unknown sex count in every overall, per-speaker and per-corpus figure but in no per-sex
-// one. The JSON form (metrics.json) is written and read by core/runs/run_record.
+// is outside the label list or a probability is NaN or infinite (naming the clip);
+// ParameterError for invalid options. Clips of unknown sex count in every overall, per-speaker
+// and per-corpus figure but in no per-sex one. The JSON form (metrics.json) is written and read by
+// core/runs/run_record.
 MetricsReport computeReport(const std::vector<Prediction>& predictions,
                             const std::vector<std::string>& labels,
                             const MetricsReportOptions& options = {});

@@ -7,12 +7,14 @@
 #include <iomanip>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
 #include "core/audio/front_end.h"
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/corpus/corpus_summary.h"
 #include "core/features/preprocessor.h"
 #include "core/metrics/metrics_report.h"
@@ -118,14 +120,22 @@ Extracted extract(const std::vector<Clip>& clips, const FrontEndParams& params,
   PreprocessOptions po;
   po.params = params;
   po.keepInMemory = true;
-  const FeatureCache cache(cacheDir.empty() ? defaultFeatureCacheDir() : cacheDir, params);
-  PreprocessResult r = preprocess(clips, po, &cache, progress, cancel);
+  const std::string dir = cacheDir.empty() ? defaultFeatureCacheDir() : cacheDir;
+  // A cache that cannot be used (full disk, read-only folder) costs time, never clips.
+  std::unique_ptr<FeatureCache> cache;
+  try {
+    cache = std::make_unique<FeatureCache>(dir, params);
+  } catch (const Error& e) {
+    log(std::string("warning: ") + e.what() + "; features are computed in memory only");
+  }
+  PreprocessResult r = preprocess(clips, po, cache.get(), progress, cancel);
   std::ostringstream os;
   os << clips.size() << " clips: " << r.computed << " computed, " << r.cached << " from cache ("
-     << cache.dir() << "), " << r.failures.size() << " failed, " << std::fixed
-     << std::setprecision(1) << r.seconds << " s";
+     << (cache ? dir : std::string("no cache")) << "), " << r.failures.size() << " failed, "
+     << std::fixed << std::setprecision(1) << r.seconds << " s";
   log(os.str());
-  for (const auto& f : r.failures) log("left out (unreadable): " + f.reason);
+  if (r.cacheWriteFailures > 0) log("warning: " + cacheWriteWarning(r, dir));
+  for (const auto& f : r.failures) log("left out: " + f.reason);
   return Extracted{std::move(r.features), r.failures.size(), r.cancelled};
 }
 
@@ -362,7 +372,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     log("split " + split.protocol + ": " + std::to_string(split.train.size()) + " train, " +
         std::to_string(split.validation.size()) + " validation, " +
         std::to_string(split.test.size()) + " test clips; labels: " +
-        nlohmann::json(labels).dump());
+        dumpJson(labels));
 
     nlohmann::json config = toJson(e);
     config["synthetic"] = corpus.synthetic;
@@ -370,8 +380,8 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
                           {"split", toJson(plannedProvenance(split, corpus.clips))},
                           {"synthetic", corpus.synthetic},
                           {"skipped_files", corpus.skipped.size()}};
-    writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
-    writeFileAtomic(dir / "experiment.json", toJson(e).dump(2) + "\n");  // for --experiment
+    writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
+    writeFileAtomic(dir / "experiment.json", dumpJson(toJson(e), 2) + "\n");  // for --experiment
 
     // Features for every clip the run uses, in one pass through the cache.
     log.stage("preprocess");
@@ -401,6 +411,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     record.config = config;
     record.split = provenanceOf(split, trainPart, valPart, testPart);
     const nlohmann::json provenance = provenanceJson(trainPart, valPart);
+    record.failedClips = ex.failed;
     std::vector<std::vector<float>> probs;
     std::vector<int> decided;  // SVM votes (see makePredictions)
     log.stage("train");
@@ -426,7 +437,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       log(os.str());
       svm.save(dir / kSvmModelFile);
       config["resolved"]["provenance"] = provenance;  // what evaluate reads beside model.svm
-      writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
+      writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
       outcome.checkpoint = (dir / kSvmModelFile).string();
       const FeatureMatrix testX = utteranceMatrix(testPart.features, testPart.speakers(), norm);
       probs = svm.predictProbabilities(testX);
@@ -516,7 +527,7 @@ LoadedModel loadModel(const std::string& path) {
     const fs::path config = fs::path(path).parent_path() / "config.json";
     nlohmann::json c;
     try {
-      c = nlohmann::json::parse(readFile(config));
+      c = parseJson(readFile(config));
     } catch (const nlohmann::json::exception& e) {
       throw Error("'" + config.string() + "': not valid JSON (" + e.what() + ")");
     }
@@ -610,7 +621,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
       if (!found.count(s)) log("warning: speaker '" + s + "' has no clips with a model label");
   }
   log(std::to_string(clips.size()) + " clips to evaluate; " + std::to_string(outside) +
-      " left out (label not in the model's set " + nlohmann::json(model.labels).dump() + ")");
+      " left out (label not in the model's set " + dumpJson(model.labels) + ")");
   if (clips.empty()) throw Error("no clips to evaluate with the model's labels");
 
   log.stage("preprocess");
@@ -634,7 +645,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
                                  {"experiment", model.experiment},
                                  {"labels", model.labels},
                                  {"synthetic", corpus.synthetic}};
-  writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
+  writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
 
   RunRecord record;
   record.model = model.experiment.value("model", std::string("?"));
@@ -643,7 +654,8 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   record.synthetic = corpus.synthetic;
   record.config = config;
   record.training.device = model.svm ? "cpu (libsvm)" : model.network->device.description;
-  record.evaluation = EvaluationFacts{options.checkpoint, outside, ex.failed};
+  record.evaluation = EvaluationFacts{options.checkpoint, outside};
+  record.failedClips = ex.failed;
   // Provenance: which speakers trained the model decides whether this evaluation leaks.
   SplitProvenance& sp = record.split;
   sp.protocol = "evaluation";
@@ -697,9 +709,13 @@ std::vector<ClipPrediction> predictFiles(const std::string& checkpoint,
     try {
       const std::vector<float> samples = frontEnd.load(file);
       CachedFeatures f{logMel.compute(samples), utterance.compute(samples)};
+      checkFiniteFeatures(f, file);
       // Each file stands for its own speaker: per-speaker normalisation uses the file's statistics.
       const Scores scores = predictWith(model, {&f}, {file});
       p.probabilities = scores.probabilities.front();
+      for (float v : p.probabilities)
+        if (!std::isfinite(v))
+          throw Error("'" + file + "': the model gave a probability that is not a number");
       p.label = model.labels[scores.decided.empty()
                                  ? std::size_t(std::max_element(p.probabilities.begin(),
                                                                 p.probabilities.end()) -

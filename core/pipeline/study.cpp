@@ -6,6 +6,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/corpus/corpus_spec.h"
 
 namespace ser {
@@ -97,7 +98,7 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
   table.cremaD = o.cremaD;
   table.seed = o.seed;
   auto writeTable = [&] {
-    writeFileAtomic(studyDir / "table.json", toJson(table).dump(2) + "\n");
+    writeFileAtomic(studyDir / "table.json", dumpJson(toJson(table), 2) + "\n");
     writeFileAtomic(studyDir / "table.md", studyTableMarkdown(table));
   };
   auto addRow = [&](const std::string& experiment, const std::string& suffix, const std::string& train,

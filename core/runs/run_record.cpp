@@ -11,6 +11,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/csv.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/base/text.h"
 #include "core/metrics/predictions_csv.h"
 
@@ -105,7 +106,7 @@ json readJsonFile(const fs::path& file) {
   if (!fs::exists(file)) throw Error("Missing run file: " + file.string());
   const std::string text = readFile(file);
   try {
-    return json::parse(text);
+    return parseJson(text);  // serwb's JSON: non-UTF-8 bytes escaped reversibly
   } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("Corrupt run file: " + file.string() + ": " + e.what());
   }
@@ -278,8 +279,8 @@ json metricsJson(const RunRecord& record) {
   if (record.evaluation) {
     j["checkpoint"] = record.evaluation->checkpoint;
     j["left_out_labels"] = record.evaluation->leftOutLabels;
-    j["failed_clips"] = record.evaluation->failedClips;
   }
+  j["failed_clips"] = record.failedClips;
   return j;
 }
 
@@ -297,7 +298,7 @@ void writeRunRecord(const fs::path& dir, const RunRecord& record) {
   writePredictionsCsv(dir / "predictions.csv", record.predictions, record.metrics.labels);
   if (!record.curves.empty()) writeFileAtomic(dir / "curves.csv", curvesCsv(record.curves));
   // metrics.json last: its presence marks a finished run (isRunFolder).
-  writeFileAtomic(dir / "metrics.json", metricsJson(record).dump(2) + "\n");
+  writeFileAtomic(dir / "metrics.json", dumpJson(metricsJson(record), 2) + "\n");
 }
 
 void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
@@ -433,9 +434,9 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
     EvaluationFacts e;
     e.checkpoint = rd.text(m, "checkpoint");
     e.leftOutLabels = rd.count(m, "left_out_labels", "");
-    e.failedClips = rd.count(m, "failed_clips", "");
     record.evaluation = e;
   }
+  record.failedClips = rd.count(m, "failed_clips", "");
 }
 
 bool isRunFolder(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "metrics.json"); }

@@ -68,7 +68,6 @@ struct TrainingFacts {
 struct EvaluationFacts {
   std::string checkpoint;          // the model file evaluated
   std::size_t leftOutLabels = 0;   // clips whose label is not in the model's label set
-  std::size_t failedClips = 0;     // clips whose audio could not be processed
 };
 
 struct RunRecord {
@@ -82,6 +81,7 @@ struct RunRecord {
   SplitProvenance split;
   TrainingFacts training;
   std::optional<EvaluationFacts> evaluation;  // set for evaluations
+  std::size_t failedClips = 0;    // clips left out because their audio could not be processed
   MetricsReport metrics;          // labels, overall, per class / sex / speaker / corpus
   std::vector<Prediction> predictions;  // one per test clip; indices into metrics.labels
   std::vector<EpochStats> curves;       // per epoch; empty for the SVM and evaluations

@@ -6,6 +6,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/runs/run_record.h"
+#include "core/base/json_text.h"
 
 namespace ser {
 namespace fs = std::filesystem;
@@ -125,7 +126,7 @@ StudyTable loadStudy(const std::string& dir) {
   if (!fs::exists(file)) throw Error("Missing study file: " + file.string());
   json j;
   try {
-    j = json::parse(readFile(file));
+    j = parseJson(readFile(file));
   } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     throw Error("Corrupt study file: " + file.string() + ": " + e.what());
   }

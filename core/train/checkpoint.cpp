@@ -5,6 +5,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/train/checkpoint_meta.h"
+#include "core/base/json_text.h"
 
 namespace ser {
 
@@ -20,7 +21,7 @@ void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module&
     torch::serialize::OutputArchive archive;
     archive.write("format", c10::IValue(std::string(kFormat)));
     archive.write("version", c10::IValue(kVersion));
-    archive.write("meta", c10::IValue(meta.dump()));
+    archive.write("meta", c10::IValue(dumpJson(meta)));
     torch::serialize::OutputArchive modelArchive(archive.compilation_unit());
     model.save(modelArchive);
     archive.write("model", modelArchive);

@@ -1,5 +1,7 @@
 #include "core/train/checkpoint_meta.h"
 
+#include "core/base/json_text.h"
+
 #include "core/base/error.h"
 #include "core/base/json_number.h"
 
@@ -20,7 +22,7 @@ int intAt(const nlohmann::json& m, const char* key) {
 nlohmann::json parseCheckpointMeta(const std::string& text) {
   nlohmann::json meta;
   try {
-    meta = nlohmann::json::parse(text);
+    meta = parseJson(text);  // serwb's JSON: non-UTF-8 bytes escaped reversibly (json_text.h)
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("metadata is not valid JSON (") + e.what() + ")");
   }

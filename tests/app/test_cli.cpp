@@ -3,11 +3,17 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <nlohmann/json.hpp>
+
+#include "tests/fixtures/corpus_fixtures.h"
 
 namespace {
 
@@ -44,6 +50,70 @@ Result run(const QString& program, const QStringList& args, const QStringList& e
 
 Result serwb(const QStringList& args, int timeoutMs = 600000) {
   return run(SERWB_BINARY, args, {}, timeoutMs);
+}
+
+// Runs serwb with arguments as raw bytes (QProcess arguments are QStrings, which cannot carry
+// a Latin-1 file name): through /bin/sh, every argument single-quoted.
+struct ByteResult {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+ByteResult serwbBytes(const std::vector<std::string>& args, const std::string& scratch) {
+  auto quote = [](const std::string& a) {
+    std::string q = "'";
+    for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+  };
+  std::string command = "OPENBLAS_NUM_THREADS=1 " + quote(SERWB_BINARY);
+  for (const auto& a : args) command += " " + quote(a);
+  const std::string errFile = scratch + "/stderr.txt";
+  command += " 2>" + quote(errFile);
+  ByteResult r;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return r;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, pipe)) > 0;) r.out.append(buf, n);
+  const int status = ::pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err(errFile, std::ios::binary);
+  r.err.assign(std::istreambuf_iterator<char>(err), std::istreambuf_iterator<char>());
+  return r;
+}
+
+// The original bytes of a string from serwb's JSON: U+F780..U+F7FF stand for bytes 0x80..0xFF
+// (the README's rule, implemented here independently of core/base/json_text).
+std::string jsonBytes(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    if (i + 2 < s.size() && b(i) == 0xEF && (b(i + 1) == 0x9E || b(i + 1) == 0x9F)) {
+      const unsigned cp = 0xF000u | ((b(i + 1) & 0x3Fu) << 6) | (b(i + 2) & 0x3Fu);
+      if (cp >= 0xF780 && cp <= 0xF7FF) {
+        out += static_cast<char>(cp - 0xF700);
+        i += 2;
+        continue;
+      }
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+std::string readAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// A cache folder whose entries cannot be written: each entry's sub-folder name is taken by a
+// file (a real write failure, even for root, who ignores permissions).
+void blockCache(const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  for (int i = 0; i < 256; ++i) {
+    char name[3];
+    std::snprintf(name, sizeof name, "%02x", i);
+    std::ofstream(dir + "/" + name) << "x";
+  }
 }
 
 }  // namespace
@@ -266,6 +336,222 @@ class TestCli : public QObject {
     double sum = 0;
     for (const auto& [k, v] : p["predictions"][0]["probabilities"].items()) sum += v.get<double>();
     QVERIFY(std::abs(sum - 1.0) < 1e-3);
+  }
+
+  // Bad-input classes at the command line: each row either refuses with a message naming the
+  // file, or goes on with the clip counts of what was actually used.
+  void cacheWriteFailureKeepsEveryClip() {
+    const std::string cache = (tmp_.path() + "/cache-blocked").toStdString();
+    blockCache(cache);
+    const Result pp = serwb({"preprocess", "--ravdess", acted(), "--cache",
+                             QString::fromStdString(cache), "--json"});
+    QCOMPARE(pp.code, 0);
+    const auto p = pp.json();
+    QCOMPARE(p["computed"].get<int>(), 120);
+    QCOMPARE(p["failed"].get<int>(), 0);
+    QCOMPARE(p["cache_write_failures"].get<int>(), 120);
+    QCOMPARE(p["warnings"].size(), std::size_t(1));
+    QVERIFY(p["warnings"][0].get<std::string>().find("could not write 120 feature cache entries") !=
+            std::string::npos);
+
+    const QString run = tmp_.path() + "/runs/svm-blocked-cache";
+    const Result r = serwb({"train", "--ravdess", acted(), "--model", "svm", "--split", "speakers",
+                            "--test-speakers", "demo-acted:01,demo-acted:02", "--val-speakers",
+                            "demo-acted:03", "--out", run, "--cache", QString::fromStdString(cache),
+                            "--json", "--quiet"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto m = r.json();
+    QCOMPARE(m["n"].get<int>(), 60);  // every test clip, none dropped
+    QCOMPARE(m["split"]["train_clips"].get<int>(), 30);
+    QCOMPARE(m["split"]["test_clips"].get<int>(), 60);
+    QCOMPARE(m["failed_clips"].get<int>(), 0);
+    const std::string log = readAll((run + "/train.log").toStdString());
+    QVERIFY2(log.find("warning: could not write 120 feature cache entries") != std::string::npos,
+             log.c_str());
+
+    // A cache folder that cannot even be made: the run goes on without a cache, and says so.
+    ser::fixtures::writeTextFile((tmp_.path() + "/a-file").toStdString(), "x");
+    const QString run2 = tmp_.path() + "/runs/svm-no-cache";
+    const Result r2 = serwb({"train", "--ravdess", acted(), "--model", "svm", "--split", "speakers",
+                             "--test-speakers", "demo-acted:01,demo-acted:02", "--val-speakers",
+                             "demo-acted:03", "--out", run2, "--cache", tmp_.path() + "/a-file/cache",
+                             "--json", "--quiet"});
+    QVERIFY2(r2.code == 0, qPrintable(r2.err));
+    QCOMPARE(r2.json()["n"].get<int>(), 60);
+    QCOMPARE(r2.json()["wa"].get<double>(), m["wa"].get<double>());
+    const std::string log2 = readAll((run2 + "/train.log").toStdString());
+    QVERIFY2(log2.find("warning: cannot create cache folder") != std::string::npos, log2.c_str());
+  }
+
+  void nonFiniteAudioIsLeftOutNamingTheFile() {
+    // A copy of the demo corpus with a NaN clip (test speaker) and an overflowing clip (training).
+    const std::string root = (tmp_.path() + "/acted-damaged").toStdString();
+    std::filesystem::copy(acted().toStdString(), root, std::filesystem::copy_options::recursive);
+    const std::string nanClip = root + "/Actor_01/03-01-05-02-01-01-01.wav";
+    const std::string hugeClip = root + "/Actor_04/03-01-05-02-01-01-04.wav";
+    ser::fixtures::writeBadAudio(nanClip, ser::fixtures::BadAudio::NanSamples);
+    ser::fixtures::writeBadAudio(hugeClip, ser::fixtures::BadAudio::HugeSamples);
+    const QString cache = tmp_.path() + "/cache";
+
+    const auto pp = serwb({"preprocess", "--ravdess", QString::fromStdString(root), "--cache",
+                           cache, "--json"}).json();
+    QCOMPARE(pp["failed"].get<int>(), 2);
+    QCOMPARE(pp["computed"].get<int>() + pp["cached"].get<int>(), 118);
+
+    const QString run = tmp_.path() + "/runs/svm-nan";
+    const Result r = serwb({"train", "--ravdess", QString::fromStdString(root), "--model", "svm",
+                            "--test-speakers", "demo-acted:01,demo-acted:02", "--val-speakers",
+                            "demo-acted:03", "--out", run, "--cache", cache, "--json", "--quiet"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto m = r.json();
+    QCOMPARE(m["n"].get<int>(), 59);
+    QCOMPARE(m["split"]["test_clips"].get<int>(), 59);
+    QCOMPARE(m["split"]["train_clips"].get<int>(), 29);
+    QCOMPARE(m["failed_clips"].get<int>(), 2);
+    QVERIFY(std::isfinite(m["wa"].get<double>()) && std::isfinite(m["uar"].get<double>()));
+    const std::string log = readAll((run + "/train.log").toStdString());
+    QVERIFY2(log.find("left out: '" + nanClip + "': sample 800 is not a finite number (NaN)") !=
+                 std::string::npos, log.c_str());
+    QVERIFY2(log.find("left out: '" + hugeClip + "': features are not finite") != std::string::npos,
+             log.c_str());
+    const std::string csv = readAll((run + "/predictions.csv").toStdString());
+    QVERIFY(csv.find(",nan") == std::string::npos && csv.find(",inf") == std::string::npos);
+
+    const Result ev = serwb({"evaluate", "--checkpoint", run + "/model.svm", "--ravdess",
+                             QString::fromStdString(root), "--speakers", "demo-acted:01",
+                             "--out", tmp_.path() + "/eval-nan", "--cache", cache, "--json",
+                             "--quiet"});
+    QVERIFY2(ev.code == 0, qPrintable(ev.err));
+    QCOMPARE(ev.json()["n"].get<int>(), 29);
+    QCOMPARE(ev.json()["failed_clips"].get<int>(), 1);
+
+    const Result pr = serwb({"predict", "--checkpoint", run + "/model.svm",
+                             QString::fromStdString(nanClip), QString::fromStdString(hugeClip),
+                             QString::fromStdString(root + "/Actor_01/03-01-05-01-01-01-01.wav"),
+                             "--json"});
+    QCOMPARE(pr.code, 1);
+    const auto p = pr.json()["predictions"];
+    QVERIFY(!p[0].contains("probabilities"));
+    QVERIFY2(p[0]["error"].get<std::string>().find("not a finite number") != std::string::npos,
+             p[0].dump().c_str());
+    QVERIFY(!p[1].contains("probabilities"));
+    QVERIFY2(p[1]["error"].get<std::string>().find("features are not finite") != std::string::npos,
+             p[1].dump().c_str());
+    QVERIFY(p[2].contains("probabilities"));
+  }
+
+  void predictOnAFifoDoesNotBlock() {
+    const std::string fifo = (tmp_.path() + "/pipe.wav").toStdString();
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    const Result pr = serwb({"predict", "--checkpoint", tmp_.path() + "/runs/svm/model.svm",
+                             QString::fromStdString(fifo), "--json"},
+                            60000);
+    QCOMPARE(pr.code, 1);  // -1 if it had to be killed
+    std::filesystem::remove(fifo);
+    QVERIFY2(pr.json()["predictions"][0]["error"].get<std::string>().find("is a FIFO") !=
+                 std::string::npos,
+             qPrintable(pr.out));
+  }
+
+  void oneFileUnderTwoSpeakersIsRefusedBySpeakerSplit() {
+    QTemporaryDir dir;
+    const std::string a = acted().toStdString();
+    std::string csv = "path,emotion,speaker,sex\n";
+    for (const char* actor : {"01", "02", "03", "04"})
+      for (const auto& [code, emotion] : {std::pair{"01", "neutral"}, std::pair{"03", "happy"},
+                                          std::pair{"05", "angry"}})
+        csv += a + "/Actor_" + actor + "/03-01-" + code + "-01-01-01-" + actor + ".wav," +
+               emotion + "," + actor + ",f\n";
+    const std::string dup = a + "/Actor_01/03-01-05-01-01-01-01.wav";
+    csv += dup + ",angry,04,f\n";  // actor 01's clip again, as actor 04's
+    ser::fixtures::writeTextFile(dir.path().toStdString() + "/m.csv", csv);
+    const QString manifest = dir.path() + "/m.csv";
+
+    const Result scan = serwb({"scan", "--manifest", manifest, "--json"});
+    QCOMPARE(scan.code, 0);
+    QVERIFY2(scan.json()["warnings"].dump().find("listed twice") != std::string::npos,
+             qPrintable(scan.out));
+
+    const Result r = serwb({"train", "--manifest", manifest, "--model", "svm", "--test-speakers",
+                            "m:01", "--val-speakers", "m:02", "--out", dir.path() + "/run",
+                            "--cache", tmp_.path() + "/cache", "--quiet"});
+    QVERIFY(r.code != 0);
+    QVERIFY2(r.err.contains(QString::fromStdString(dup)) && r.err.contains("'m:01' (test)") &&
+                 r.err.contains("'m:04' (training)"),
+             qPrintable(r.err));
+  }
+
+  // Non-UTF-8 names end to end: a Latin-1 corpus folder, file name, run folder and CSV field.
+  // JSON output escapes the bytes reversibly (README); CSV keeps them raw; serwb reads its own
+  // JSON back (experiment.json, config.json) to the original bytes.
+  void latin1NamesWorkEndToEnd() {
+    const std::string base = tmp_.path().toStdString();
+    const std::string root = base + "/corpus-caf\xe9";
+    // QTemporaryDir cannot remove names that are not UTF-8 (a QString cannot hold them).
+    struct RemoveOnExit {
+      std::vector<std::string> paths;
+      ~RemoveOnExit() {
+        std::error_code ec;
+        for (const auto& p : paths) std::filesystem::remove_all(p, ec);
+      }
+    } cleanup{{root, base + "/runs-\xe9t\xe9"}};
+    std::filesystem::copy(acted().toStdString(), root, std::filesystem::copy_options::recursive);
+    ser::fixtures::writeTextFile(root + "/Actor_01/not-a-clip-\xe9.wav", "text");
+    const std::string cache = base + "/cache";
+
+    const ByteResult scan = serwbBytes({"scan", "--ravdess", root, "--json"}, base);
+    QVERIFY2(scan.code == 0, scan.err.c_str());
+    const auto sj = nlohmann::json::parse(scan.out);  // valid UTF-8 JSON
+    QCOMPARE(sj["clips"].get<int>(), 120);
+    QCOMPARE(jsonBytes(sj["skipped"][0]["path"].get<std::string>()),
+             root + "/Actor_01/not-a-clip-\xe9.wav");
+
+    const ByteResult pp = serwbBytes({"preprocess", "--ravdess", root, "--cache", cache, "--json"}, base);
+    QVERIFY2(pp.code == 0, pp.err.c_str());
+    QCOMPARE(nlohmann::json::parse(pp.out)["failed"].get<int>(), 0);
+
+    const std::string run = base + "/runs-\xe9t\xe9/svm";
+    const ByteResult tr = serwbBytes({"train", "--ravdess", root, "--model", "svm",
+                                      "--test-speakers", "demo-acted:01,demo-acted:02",
+                                      "--val-speakers", "demo-acted:03", "--out", run, "--cache",
+                                      cache, "--json", "--quiet"}, base);
+    QVERIFY2(tr.code == 0, tr.err.c_str());
+    const auto m = nlohmann::json::parse(tr.out);
+    QCOMPARE(m["n"].get<int>(), 60);
+    const auto config = nlohmann::json::parse(readAll(run + "/config.json"));
+    QCOMPARE(jsonBytes(config["corpora"][0]["path"].get<std::string>()), root);
+    QVERIFY(!nlohmann::json::parse(readAll(run + "/metrics.json")).empty());
+    QVERIFY(readAll(run + "/predictions.csv").find(root + "/Actor_01/") != std::string::npos);
+
+    const ByteResult again = serwbBytes({"train", "--experiment", run + "/experiment.json", "--out",
+                                         run + "-again", "--json", "--quiet"}, base);
+    QVERIFY2(again.code == 0, again.err.c_str());
+    QCOMPARE(nlohmann::json::parse(again.out)["wa"].get<double>(), m["wa"].get<double>());
+
+    const ByteResult ev = serwbBytes({"evaluate", "--checkpoint", run + "/model.svm", "--ravdess",
+                                      root, "--speakers", "demo-acted:01,demo-acted:02", "--out",
+                                      run + "-eval", "--cache", cache, "--json", "--quiet"}, base);
+    QVERIFY2(ev.code == 0, ev.err.c_str());
+    QCOMPARE(nlohmann::json::parse(ev.out)["wa"].get<double>(), m["wa"].get<double>());
+
+    const std::string clip = root + "/Actor_01/03-01-05-02-01-01-01.wav";
+    const std::string latinClip = root + "/Actor_01/voix-\xe9mue.wav";
+    std::filesystem::copy_file(clip, latinClip);
+    const ByteResult pr = serwbBytes({"predict", "--checkpoint", run + "/model.svm", latinClip,
+                                      "--json"}, base);
+    QVERIFY2(pr.code == 0, pr.err.c_str());
+    const auto p = nlohmann::json::parse(pr.out)["predictions"][0];
+    QCOMPARE(jsonBytes(p["path"].get<std::string>()), latinClip);
+    QVERIFY(p.contains("probabilities"));
+
+    // A CSV field (speaker) in Latin-1.
+    ser::fixtures::writeTextFile(base + "/latin.csv",
+                                 "path,emotion,speaker\n" + clip + ",angry,Jos\xe9\n" + latinClip +
+                                     ",sad,Jos\xe9\n");
+    const ByteResult ms = serwbBytes({"scan", "--manifest", base + "/latin.csv", "--json"}, base);
+    QVERIFY2(ms.code == 0, ms.err.c_str());
+    QCOMPARE(jsonBytes(nlohmann::json::parse(ms.out)["speaker_ids"][0].get<std::string>()),
+             std::string("latin:Jos\xe9"));
   }
 
   void randomSplitSaysItLeaksSpeakers() {

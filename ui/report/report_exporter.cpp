@@ -12,6 +12,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/runs/metrics_export.h"
 #include "ui/report/report_document.h"
 #include "ui/results/bias_chart_view.h"
@@ -51,7 +52,7 @@ QString scalarText(const nlohmann::json& v) {
   if (v.is_string()) return QString::fromStdString(v.get<std::string>());
   if (v.is_boolean()) return v.get<bool>() ? QStringLiteral("yes") : QStringLiteral("no");
   if (v.is_null()) return QStringLiteral("\u2013");
-  return QString::fromStdString(v.dump());
+  return QString::fromStdString(dumpJson(v));
 }
 
 // config.json flattened to "front_end.n_mels = 64" rows; arrays of scalars are joined.
@@ -360,10 +361,10 @@ int exportStudyReport(const StudyTable& study, const QString& pdfPath, const Pdf
 }
 
 void exportMetricsCsv(const RunRecord& run, const QString& path) { writeText(path, metricsToCsv(run)); }
-void exportMetricsJson(const RunRecord& run, const QString& path) { writeText(path, metricsToJson(run).dump(2) + "\n"); }
+void exportMetricsJson(const RunRecord& run, const QString& path) { writeText(path, dumpJson(metricsToJson(run), 2) + "\n"); }
 void exportStudyCsv(const StudyTable& study, const QString& path) { writeText(path, studyToCsv(study)); }
 void exportStudyJson(const StudyTable& study, const QString& path) {
-  writeText(path, studyToJson(study).dump(2) + "\n");
+  writeText(path, dumpJson(studyToJson(study), 2) + "\n");
 }
 
 QString exportWithDialog(QWidget* parent, const RunRecord* run, const StudyTable* study) {

@@ -1,13 +1,18 @@
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sys/stat.h>
+
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <random>
+#include <functional>
 
 #include "core/audio/audio_file.h"
 #include "core/audio/front_end.h"
 #include "core/audio/resampler.h"
 #include "core/base/error.h"
+#include "tests/fixtures/corpus_fixtures.h"
 
 namespace {
 std::vector<float> sine(double freq, int rate, double seconds, float amp = 0.5f) {
@@ -70,25 +75,64 @@ class TestAudio : public QObject {
   void badFilesGiveErrorsNamingTheFile_data() {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("reasonPart");
-    QTest::newRow("missing") << "missing" << "does not exist";
-    QTest::newRow("empty") << "empty" << "empty file";
-    QTest::newRow("text named .wav") << "text" << "cannot read audio";
-    QTest::newRow("header only, no frames") << "noframes" << "no audio frames";
+    QTest::addColumn<bool>("headerRefused");  // readAudioInfo refuses it too (not only decoding)
+    QTest::newRow("missing") << "missing" << "does not exist" << true;
+    QTest::newRow("empty") << "empty" << "empty file" << true;
+    QTest::newRow("text named .wav") << "text" << "cannot read audio" << true;
+    QTest::newRow("header only, no frames") << "noframes" << "no audio frames" << true;
+    QTest::newRow("float NaN sample") << "nan" << "sample 800 is not a finite number (NaN)" << false;
+    QTest::newRow("float infinite sample") << "inf" << "sample 800 is not a finite number (infinity)"
+                                           << false;
+    QTest::newRow("rate of billions") << "absurdrate" << "implausible sample rate 2000000000 Hz"
+                                      << true;
+    QTest::newRow("rate of 10 Hz") << "tinyrate" << "implausible sample rate 10 Hz" << true;
+    QTest::newRow("300 channels") << "channels" << "implausible channel count 300" << true;
+    QTest::newRow("FIFO named .wav (must not block)") << "fifo" << "is a FIFO" << true;
+    QTest::newRow("folder named .wav") << "folder" << "is a folder" << true;
+    QTest::newRow("dangling link") << "dangling" << "dangling or looping symbolic link" << true;
+    QTest::newRow("link loop") << "loop" << "dangling or looping symbolic link" << true;
   }
   void badFilesGiveErrorsNamingTheFile() {
     QFETCH(QString, kind);
     QFETCH(QString, reasonPart);
+    QFETCH(bool, headerRefused);
     QTemporaryDir dir;
     const std::string path = dir.path().toStdString() + "/bad.wav";
+    using B = ser::fixtures::BadAudio;
     if (kind == "empty") writeText(path, "");
     if (kind == "text") writeText(path, "this is not audio, just text pretending to be a wav file\n");
     if (kind == "noframes") ser::writeAudio(path, {}, 16000, 1);
-    try {
-      ser::loadMono(path);
-      QFAIL("no exception");
-    } catch (const ser::Error& e) {
-      QVERIFY2(QString(e.what()).contains("bad.wav"), e.what());
-      QVERIFY2(QString(e.what()).contains(reasonPart), e.what());
+    if (kind == "nan") ser::fixtures::writeBadAudio(path, B::NanSamples);
+    if (kind == "inf") ser::fixtures::writeBadAudio(path, B::InfSamples);
+    if (kind == "absurdrate") ser::fixtures::writeBadAudio(path, B::AbsurdRate);
+    if (kind == "tinyrate") ser::fixtures::writeBadAudio(path, B::TinyRate);
+    if (kind == "channels") ser::fixtures::writeBadAudio(path, B::ManyChannels);
+    if (kind == "fifo") QCOMPARE(::mkfifo(path.c_str(), 0600), 0);
+    if (kind == "folder") QVERIFY(std::filesystem::create_directory(path));
+    if (kind == "dangling") std::filesystem::create_symlink(dir.path().toStdString() + "/gone", path);
+    if (kind == "loop") std::filesystem::create_symlink(path, path);
+    const auto expectError = [&](const std::function<void()>& call) {
+      try {
+        call();
+        QFAIL("no exception");
+      } catch (const ser::Error& e) {
+        QVERIFY2(QString(e.what()).contains("bad.wav"), e.what());
+        QVERIFY2(QString(e.what()).contains(reasonPart), e.what());
+      }
+    };
+    expectError([&] { ser::loadMono(path); });
+    if (headerRefused)
+      expectError([&] { ser::readAudioInfo(path); });
+    else
+      QCOMPARE(ser::readAudioInfo(path).sampleRate, 16000);  // only decoding finds the damage
+  }
+
+  void headerBoundsAcceptTheirLimits() {
+    QTemporaryDir dir;
+    for (int rate : {ser::kMinSampleRate, ser::kMaxSampleRate}) {
+      const std::string path = dir.path().toStdString() + "/r" + std::to_string(rate) + ".wav";
+      ser::writeAudio(path, std::vector<float>(100, 0.1f), rate);
+      QCOMPARE(ser::readAudioInfo(path).sampleRate, rate);
     }
   }
 

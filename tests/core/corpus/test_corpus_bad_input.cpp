@@ -2,6 +2,9 @@
 // specific reason while the rest loads, or throws ser::Error with a specific message.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <functional>
 
 #include "core/base/error.h"
@@ -160,6 +163,49 @@ class TestCorpusBadInput : public QObject {
            })
         << true << "empty file" << "" << 0 << "" << 0;
 
+    QTest::newRow("ravdess: header claims 2 GHz")
+        << "ravdess" << ravdessWith("Actor_01/03-01-03-01-01-01-01.wav", B::AbsurdRate) << false
+        << "implausible sample rate 2000000000 Hz" << a1 + "03-01-03-01-01-01-01.wav" << 6 << ""
+        << 0;
+    QTest::newRow("ravdess: header claims 10 Hz")
+        << "ravdess" << ravdessWith("Actor_01/03-01-03-01-01-01-01.wav", B::TinyRate) << false
+        << "implausible sample rate 10 Hz" << a1 + "03-01-03-01-01-01-01.wav" << 6 << "" << 0;
+    QTest::newRow("ravdess: header claims 300 channels")
+        << "ravdess" << ravdessWith("Actor_01/03-01-03-01-01-01-01.wav", B::ManyChannels) << false
+        << "implausible channel count 300" << a1 + "03-01-03-01-01-01-01.wav" << 6 << "" << 0;
+    QTest::newRow("ravdess: symbolic link loop as an actor folder")
+        << "ravdess" << Setup([](const std::string& root) {
+             ravdessBase(root);
+             std::filesystem::create_symlink(root + "/Actor_03", root + "/Actor_03");
+             return root;
+           })
+        << false << "symbolic link loop" << "/Actor_03" << 6 << "" << 0;
+    QTest::newRow("ravdess: dangling link named as a clip")
+        << "ravdess" << Setup([](const std::string& root) {
+             ravdessBase(root);
+             std::filesystem::create_symlink(root + "/gone.wav",
+                                             root + "/Actor_01/03-01-03-01-01-01-01.wav");
+             return root;
+           })
+        << false << "broken symbolic link" << a1 + "03-01-03-01-01-01-01.wav" << 6 << "" << 0;
+    QTest::newRow("ravdess: folder named as a clip")
+        << "ravdess" << Setup([](const std::string& root) {
+             ravdessBase(root);
+             std::filesystem::create_directories(root + "/Actor_01/03-01-03-01-01-01-01.wav");
+             return root;
+           })
+        << false << "has an audio name but is a folder" << a1 + "03-01-03-01-01-01-01.wav" << 6
+        << "" << 0;
+    QTest::newRow("ravdess: FIFO named as a clip")
+        << "ravdess" << Setup([](const std::string& root) {
+             ravdessBase(root);
+             const std::string fifo = root + "/Actor_01/03-01-03-01-01-01-01.wav";
+             if (::mkfifo(fifo.c_str(), 0600) != 0) throw ser::Error("mkfifo failed");
+             return root;
+           })
+        << false << "has an audio name but is a FIFO" << a1 + "03-01-03-01-01-01-01.wav" << 6
+        << "" << 0;
+
     QTest::newRow("crema-d: no demographics")
         << "crema-d" << Setup([](const std::string& root) { return cremaBase(root, ""); }) << false
         << "" << "" << 4 << "no VideoDemographics.csv" << 4;
@@ -170,6 +216,25 @@ class TestCorpusBadInput : public QObject {
              return root;
            })
         << false << "" << "" << 5 << "actor 1077 is not in" << 1;
+    QTest::newRow("crema-d: actor listed with two sexes")
+        << "crema-d" << Setup([](const std::string& root) {
+             return cremaBase(root, kDemographics + "1001,51,\"Female\",\"Caucasian\",\"Not Hispanic\"\n");
+           })
+        << false << "" << "" << 4 << "line 4: actor 1001 is listed with two sexes ('Male' and 'Female')"
+        << 2;
+    QTest::newRow("crema-d: unknown sex value")
+        << "crema-d" << Setup([](const std::string& root) {
+             return cremaBase(root, "ActorID,Sex\n1001,Male\n1002,Other\n");
+           })
+        << false << "" << "" << 4 << "actor 1002 has sex 'Other', neither male nor female" << 2;
+    QTest::newRow("crema-d: FIFO among the clips")
+        << "crema-d" << Setup([](const std::string& root) {
+             cremaBase(root);
+             const std::string fifo = root + "/AudioWAV/1002_ITS_ANG_XX.wav";
+             if (::mkfifo(fifo.c_str(), 0600) != 0) throw ser::Error("mkfifo failed");
+             return root;
+           })
+        << false << "has an audio name but is a FIFO" << "1002_ITS_ANG_XX.wav" << 4 << "" << 0;
     QTest::newRow("crema-d: unknown emotion code")
         << "crema-d" << Setup([](const std::string& root) {
              cremaBase(root);
@@ -229,6 +294,19 @@ class TestCorpusBadInput : public QObject {
              return manifestBase(root, "bad.wav,sad,3,f\n");
            })
         << false << "row 5: '" << "bad.wav" << 3 << "" << 0;
+    QTest::newRow("manifest: one file under two speakers")
+        << "manifest" << Setup([](const std::string& root) {
+             return manifestBase(root, "c.wav,happy,7,f\n");
+           })
+        << false << "" << "" << 4
+        << "c.wav' is listed twice in '" << 0;  // both rows load; the split refuses to divide them
+    QTest::newRow("manifest: row naming a FIFO")
+        << "manifest" << Setup([](const std::string& root) {
+             const std::string fifo = root + "/p.wav";
+             if (::mkfifo(fifo.c_str(), 0600) != 0) throw ser::Error("mkfifo failed");
+             return manifestBase(root, "p.wav,sad,3,f\n");
+           })
+        << false << "is a FIFO (named pipe)" << "p.wav" << 3 << "" << 0;
     QTest::newRow("manifest: CSV does not exist")
         << "manifest" << Setup([](const std::string& root) { return root + "/none.csv"; }) << true
         << "does not exist" << "" << 0 << "" << 0;

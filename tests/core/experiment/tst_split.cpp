@@ -619,12 +619,15 @@ void TestSplit::errors_data() {
   QTest::newRow("unknown preset") << 12 << "folds_preset";
   QTest::newRow("preset speakers absent from the corpus") << 13 << "only 1 fold";
   QTest::newRow("next-fold validation with two preset folds") << 14 << "folds";
+  QTest::newRow("one file under a test and a training speaker")
+      << 15 << "'/r/ravdess:01/0.wav' is listed under speaker 'ravdess:02' (training) and under "
+               "speaker 'ravdess:01' (test)";
 }
 
 void TestSplit::errors() {
   QFETCH(int, kind);
   QFETCH(QString, messagePart);
-  const auto clips = ravdessLike(6, 8);
+  auto clips = ravdessLike(6, 8);
   auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
   SplitSpec spec;
   bool parameterError = true;
@@ -680,6 +683,16 @@ void TestSplit::errors() {
       spec.validationFromNextFold = true;
       for (std::size_t i = 0; i < clips.size(); ++i)
         if (clips[i].speaker != "ravdess:01" && clips[i].speaker != "ravdess:04") labelOf[i] = -1;
+      break;
+    }
+    case 15: {  // a manifest listing one file under two speakers
+      Clip copy = clips[0];
+      copy.speaker = "ravdess:02";
+      clips.push_back(copy);
+      labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+      spec.testSpeakers = {"ravdess:01"};
+      spec.validationSpeakers = {"ravdess:03"};
+      parameterError = false;
       break;
     }
   }

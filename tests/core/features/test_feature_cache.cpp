@@ -11,6 +11,7 @@
 #include "core/base/error.h"
 #include "core/features/feature_cache.h"
 #include "core/features/preprocessor.h"
+#include "tests/fixtures/corpus_fixtures.h"
 
 namespace fs = std::filesystem;
 
@@ -199,6 +200,107 @@ class TestFeatureCache : public QObject {
     QVERIFY(!again.cancelled);
     QCOMPARE(again.cached, r.computed);
     QCOMPARE(again.cached + again.computed, clips.size());
+  }
+
+  // A full disk or a read-only cache must not drop clips: the features are used all the same.
+  // The write failure is real: every entry's sub-folder name is taken by a file (this works
+  // for root too, who ignores permissions).
+  void cacheWriteFailureKeepsTheFeatures() {
+    QTemporaryDir dir;
+    const auto clips = makeClips(dir.path().toStdString());
+    const std::string cacheDir = dir.path().toStdString() + "/cache";
+    fs::create_directories(cacheDir);
+    for (int i = 0; i < 256; ++i) {
+      char name[3];
+      std::snprintf(name, sizeof name, "%02x", i);
+      std::ofstream(cacheDir + "/" + name) << "blocks the entry folder";
+    }
+    ser::PreprocessOptions opt;
+    opt.threads = 2;
+    opt.keepInMemory = true;
+    const ser::FeatureCache cache(cacheDir, opt.params);
+    const ser::PreprocessResult r = ser::preprocess(clips, opt, &cache);
+    QCOMPARE(r.computed, std::size_t(6));  // every readable clip, none lost
+    QCOMPARE(r.failures.size(), std::size_t(1));  // only the corrupt one
+    QVERIFY(QString::fromStdString(r.failures[0].path).endsWith("corrupt.wav"));
+    QCOMPARE(r.cacheWriteFailures, std::size_t(6));
+    QVERIFY2(r.cacheWriteError.find("cannot write") != std::string::npos, r.cacheWriteError.c_str());
+    for (std::size_t i = 0; i < 6; ++i) QCOMPARE(r.features[i].logMel.rows, 64);
+    QCOMPARE(countFiles(cacheDir, ".feat"), std::size_t(0));
+    const std::string warning = ser::cacheWriteWarning(r, cacheDir);
+    QVERIFY2(warning.find("could not write 6 feature cache entries to '" + cacheDir + "'") !=
+                 std::string::npos,
+             warning.c_str());
+    QVERIFY2(warning.find("Not a directory") != std::string::npos, warning.c_str());
+
+    ser::PreprocessResult clean = r;
+    clean.cacheWriteFailures = 0;
+    QVERIFY(ser::cacheWriteWarning(clean, cacheDir).empty());
+  }
+
+  // Float audio holding NaN or infinity, or values whose power overflows, is a failure naming
+  // the file; the other clips go on and no non-finite value reaches the features.
+  void nonFiniteAudioFailsNamingTheFile_data() {
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("NaN sample") << int(ser::fixtures::BadAudio::NanSamples)
+                                << "sample 800 is not a finite number (NaN)";
+    QTest::newRow("infinite sample") << int(ser::fixtures::BadAudio::InfSamples)
+                                     << "sample 800 is not a finite number (infinity)";
+    QTest::newRow("power overflows") << int(ser::fixtures::BadAudio::HugeSamples)
+                                     << "features are not finite numbers (peak sample";
+  }
+  void nonFiniteAudioFailsNamingTheFile() {
+    QFETCH(int, kind);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    auto clips = makeClips(dir.path().toStdString());
+    clips.pop_back();
+    ser::Clip bad;
+    bad.path = dir.path().toStdString() + "/poisoned.wav";
+    ser::fixtures::writeBadAudio(bad.path, static_cast<ser::fixtures::BadAudio>(kind));
+    clips.insert(clips.begin() + 2, bad);
+    ser::PreprocessOptions opt;
+    opt.threads = 2;
+    opt.keepInMemory = true;
+    const ser::FeatureCache cache(dir.path().toStdString() + "/cache", opt.params);
+    const ser::PreprocessResult r = ser::preprocess(clips, opt, &cache);
+    QCOMPARE(r.computed, std::size_t(6));
+    QCOMPARE(r.failures.size(), std::size_t(1));
+    QCOMPARE(r.failures[0].path, bad.path);
+    QVERIFY2(QString::fromStdString(r.failures[0].reason).contains("poisoned.wav"),
+             r.failures[0].reason.c_str());
+    QVERIFY2(QString::fromStdString(r.failures[0].reason).contains(reason),
+             r.failures[0].reason.c_str());
+    QVERIFY(r.features[2].logMel.empty());
+    for (const auto& f : r.features) {
+      for (float v : f.logMel.data) QVERIFY(std::isfinite(v));
+      for (float v : f.utterance) QVERIFY(std::isfinite(v));
+    }
+  }
+
+  // An entry holding NaN (written by a version that let it through) is not served: the clip is
+  // recomputed from its (good) audio.
+  void nonFiniteCacheEntryIsRecomputed() {
+    QTemporaryDir dir;
+    const std::string audio = dir.path().toStdString() + "/a.wav";
+    ser::writeAudio(audio, tone(440, 16000, 0.5), 16000);
+    ser::PreprocessOptions opt;
+    opt.keepInMemory = true;
+    const ser::FeatureCache cache(dir.path().toStdString() + "/cache", opt.params);
+    ser::CachedFeatures poisoned;
+    poisoned.logMel = ser::FeatureMatrix(64, 301, std::nanf(""));
+    poisoned.utterance = {1.0f};
+    cache.store(audio, poisoned);
+    ser::Clip clip;
+    clip.path = audio;
+    const ser::PreprocessResult r = ser::preprocess({clip}, opt, &cache);
+    QCOMPARE(r.cached, std::size_t(0));
+    QCOMPARE(r.computed, std::size_t(1));
+    for (float v : r.features[0].logMel.data) QVERIFY(std::isfinite(v));
+    const auto rewritten = cache.load(audio);
+    QVERIFY(rewritten.has_value());
+    for (float v : rewritten->logMel.data) QVERIFY(std::isfinite(v));
   }
 
   void badParametersAreRefusedBeforeWork() {

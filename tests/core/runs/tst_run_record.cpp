@@ -85,7 +85,8 @@ void TestRunRecord::writerAndReaderRoundTrip() {
   written.training.epochs = 8;
   written.training.parameters = 123456;
   written.training.stop = "max_epochs";
-  written.evaluation = ser::EvaluationFacts{"/runs/x/best.ckpt", 3, 1};
+  written.evaluation = ser::EvaluationFacts{"/runs/x/best.ckpt", 3};
+  written.failedClips = 1;
   written.split.validationClips = 5;
   written.split.trainClips = 40;
   ser::writeRunRecord(tmp.path().toStdString(), written);

@@ -166,7 +166,7 @@ void TestResultsPanel::crossCorpusEvaluationShowsNoLeakageBanner() {
   r.split.protocol = "evaluation";
   r.split.trainCorpora = {"ravdess"};
   r.split.testCorpora = {"demo-acted"};
-  r.evaluation = ser::EvaluationFacts{"/runs/ravdess-cnn/best.ckpt", 0, 0};
+  r.evaluation = ser::EvaluationFacts{"/runs/ravdess-cnn/best.ckpt", 0};
   ser::writeRunRecord(dir.toStdString(), r);
   ser::ResultsPanel panel;
   panel.setRun(ser::loadRunRecord(dir.toStdString()));
