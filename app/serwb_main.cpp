@@ -33,6 +33,9 @@ int main(int argc, char** argv) {
     if (!sub->parsed()) continue;
     try {
       return command->run(cancel);
+    } catch (const ser::Cancelled& e) {
+      std::cerr << "serwb " << sub->get_name() << ": " << e.what() << std::endl;
+      return 130;
     } catch (const ser::Error& e) {
       std::cerr << "serwb " << sub->get_name() << ": error: " << e.what() << std::endl;
       return 1;

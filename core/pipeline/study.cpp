@@ -7,6 +7,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/corpus/corpus_spec.h"
+#include "core/pipeline/output_folder.h"
 
 namespace ser {
 
@@ -117,7 +118,11 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
                             ProgressReporter* progress, const CancelFlag* cancel) {
   if (o.ravdess.empty()) throw Error("reproduce needs a RAVDESS-layout corpus (--ravdess DIR)");
   if (o.outDir.empty()) throw Error("reproduce needs an output folder (--out DIR)");
-  const fs::path studyDir(o.outDir);
+  OutputFolderPolicy policy;
+  policy.overwrite = o.overwrite;
+  policy.inputs = {"demo-corpora"};
+  OutputFolder folder(o.outDir, policy, "study");
+  const fs::path studyDir = folder.workDir();
   std::error_code ec;
   fs::create_directories(studyDir, ec);
   if (ec) throw Error("cannot create study folder '" + studyDir.string() + "': " + ec.message());
@@ -247,6 +252,8 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     writeTable();
   }
   writeTable();
+  // A cancelled replacement is dropped (the old study stays); in place, what was done is kept.
+  if (!outcome.cancelled) folder.commit();
   return outcome;
 }
 

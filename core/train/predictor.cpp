@@ -29,7 +29,7 @@ torch::Tensor makeBatchTensor(const std::vector<const FeatureMatrix*>& clips) {
 
 std::vector<std::vector<float>> predictProbabilities(SerModelImpl& model,
                                                      const std::vector<FeatureMatrix>& features,
-                                                     int batchSize) {
+                                                     int batchSize, const CancelFlag* cancel) {
   if (batchSize < 1) throw ParameterError("batch_size", std::to_string(batchSize), "[1, 4096]");
   std::vector<std::vector<float>> result;
   result.reserve(features.size());
@@ -38,6 +38,7 @@ std::vector<std::vector<float>> predictProbabilities(SerModelImpl& model,
   model.eval();
   torch::NoGradGuard noGrad;
   for (std::size_t start = 0; start < features.size(); start += std::size_t(batchSize)) {
+    if (isCancelled(cancel)) throw Cancelled("cancelled during prediction");
     const std::size_t end = std::min(features.size(), start + std::size_t(batchSize));
     std::vector<const FeatureMatrix*> clips;
     for (std::size_t i = start; i < end; ++i) clips.push_back(&features[i]);
@@ -56,6 +57,7 @@ TrainedModel loadTrainedModel(const std::filesystem::path& checkpoint, DeviceCho
   CheckpointFile file(checkpoint);
   TrainedModel trained;
   trained.meta = file.meta();
+  trained.integrityNote = file.integrityNote();
   ModelOptions options;
   try {
     const auto& m = trained.meta.at("model");
@@ -81,7 +83,7 @@ TrainedModel loadTrainedModel(const std::filesystem::path& checkpoint, DeviceCho
 std::vector<std::vector<float>> predictProbabilities(const TrainedModel& trained,
                                                      const std::vector<FeatureMatrix>& features,
                                                      const std::vector<std::string>& speakers,
-                                                     int batchSize) {
+                                                     int batchSize, const CancelFlag* cancel) {
   for (std::size_t i = 0; i < features.size(); ++i)
     if (features[i].rows != trained.inputRows || features[i].cols != trained.inputCols)
       throw Error("clip " + std::to_string(i) + " has shape " + std::to_string(features[i].rows) +
@@ -90,7 +92,7 @@ std::vector<std::vector<float>> predictProbabilities(const TrainedModel& trained
   const std::vector<BandStats> plan = trained.normaliser.plan(features, speakers);
   std::vector<FeatureMatrix> normalised = features;
   for (std::size_t i = 0; i < normalised.size(); ++i) FeatureNormaliser::apply(normalised[i], plan[i]);
-  return predictProbabilities(*trained.model, normalised, batchSize);
+  return predictProbabilities(*trained.model, normalised, batchSize, cancel);
 }
 
 }  // namespace ser
