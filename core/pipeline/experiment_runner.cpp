@@ -374,13 +374,13 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
   RunLog log(options.listener, dir / "train.log");
   RunOutcome outcome;
   outcome.dir = folder.dir().string();
-  // A cancelled run keeps what it made (replacing the old folder when overwriting: the new run
-  // can be resumed); resumable when a last.ckpt is there to continue from.
+  // A cancelled run is resumable when a last.ckpt is there to continue from. When overwriting,
+  // a resumable new run replaces the old one; otherwise the old one stays as it was.
   auto cancelled = [&](const std::string& note) {
-    folder.commit();
     outcome.cancelled = true;
-    outcome.resumable = e.model != ExperimentModel::Svm && fs::is_regular_file(folder.dir() / "last.ckpt");
+    outcome.resumable = e.model != ExperimentModel::Svm && fs::is_regular_file(dir / "last.ckpt");
     log(note + (outcome.resumable ? "; continue with --resume" : ""));
+    if (outcome.resumable) folder.commit();
     return outcome;
   };
   try {
@@ -686,7 +686,9 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   const auto predictions = makePredictions(part, scores.probabilities, scores.decided);
   nlohmann::json corpora = nlohmann::json::array();
   for (const auto& c : options.corpora) corpora.push_back(toJson(c));
-  const nlohmann::json config = {{"evaluate", {{"checkpoint", options.checkpoint},
+  const std::string recorded =
+      options.recordedCheckpoint.empty() ? options.checkpoint : options.recordedCheckpoint;
+  const nlohmann::json config = {{"evaluate", {{"checkpoint", recorded},
                                                {"corpora", corpora},
                                                {"speakers", options.speakers}}},
                                  {"experiment", model.experiment},
@@ -694,7 +696,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
                                  {"synthetic", corpus.synthetic}};
   writeFileAtomic(dir / "config.json", config.dump(2) + "\n");
   nlohmann::json extra = {{"model", model.experiment.value("model", std::string("?"))},
-                          {"checkpoint", options.checkpoint},
+                          {"checkpoint", recorded},
                           {"synthetic", corpus.synthetic},
                           {"left_out_labels", outside},
                           {"failed_clips", ex.failed},

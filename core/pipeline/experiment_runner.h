@@ -69,6 +69,9 @@ struct EvaluateOptions {
   std::vector<std::string> speakers;  // only these speakers (empty = all)
   std::string outDir;               // metrics.json + predictions.csv + config.json
   bool overwrite = false;           // replace a run or evaluation already in outDir (as a whole)
+  // The checkpoint path written into config.json and metrics.json (empty = `checkpoint`): where
+  // it will be once a study being written beside its final folder is in place.
+  std::string recordedCheckpoint;
   std::string cache;                // feature cache; empty = the default
   ProgressReporter* progress = nullptr;
   RunListener* listener = nullptr;

@@ -220,6 +220,8 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     // 3. Experiment 2's model on the held-out CREMA-D speakers.
     EvaluateOptions eo;
     eo.checkpoint = r2.checkpoint;
+    eo.recordedCheckpoint =
+        (fs::path(o.outDir) / fs::relative(r2.checkpoint, studyDir)).lexically_normal().string();
     eo.corpora = {crema};
     eo.speakers = cHeld.test;
     eo.outDir = (studyDir / ("3-" + net + "-ravdess-to-crema-d-" + p)).string();
