@@ -280,8 +280,8 @@ std::string shown(const nlohmann::json& v) {
 }
 
 // Refuses to resume the run in `dir` with an experiment that differs from the one its last.ckpt
-// was trained under, naming the differing keys.
-void checkResumable(const Experiment& e, const fs::path& dir) {
+// was trained under, naming the differing keys. Returns notes for the log on allowed changes.
+std::vector<std::string> checkResumable(const Experiment& e, const fs::path& dir) {
   const fs::path last = dir / "last.ckpt";
   if (e.model == ExperimentModel::Svm)
     throw Error("--resume: SVM runs have no checkpoint to continue from; run again without it");
@@ -298,25 +298,30 @@ void checkResumable(const Experiment& e, const fs::path& dir) {
   flatten(meta["experiment"]["experiment"], "", before);
   flatten(toJson(e), "", now);
   const auto& allowed = resumeMayChange();
-  const bool cosine = e.training.scheduler == SchedulerKind::Cosine;
-  std::vector<std::string> diffs;
+  std::vector<std::string> diffs, notes;
   for (const auto* side : {&before, &now})
     for (const auto& [key, value] : *side) {
-      const bool mayChange = std::find(allowed.begin(), allowed.end(), key) != allowed.end() &&
-                             !(cosine && key == "training.epochs");
-      if (mayChange || (side == &now && before.count(key))) continue;
+      if (side == &now && before.count(key)) continue;  // compared from the `before` side
       const nlohmann::json a = before.count(key) ? before.at(key) : nlohmann::json();
       const nlohmann::json b = now.count(key) ? now.at(key) : nlohmann::json();
-      if (a != b) diffs.push_back(key + " (" + shown(a) + " -> " + shown(b) + ")");
+      if (a == b) continue;
+      const std::string change = key + " (" + shown(a) + " -> " + shown(b) + ")";
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        diffs.push_back(change);
+      else
+        notes.push_back("resume changes " + change);
     }
-  if (diffs.empty()) return;
+  if (e.training.scheduler == SchedulerKind::Cosine && before.count("training.epochs") &&
+      before.at("training.epochs") != now.at("training.epochs"))
+    notes.push_back("the cosine schedule is stretched to the new number of epochs from here on: "
+                    "the result differs from a run trained for that many epochs from the start");
+  if (diffs.empty()) return notes;
   std::string list;
   for (const auto& d : diffs) list += (list.empty() ? "" : ", ") + d;
   std::string may;
   for (const auto& k : allowed) may += (may.empty() ? "" : ", ") + k;
   throw Error("cannot resume the run in '" + dir.string() + "': the experiment differs in " + list +
               ". --resume may change only " + may +
-              (cosine ? " (not training.epochs with the cosine scheduler)" : "") +
               "; use another --out (or --overwrite) for a new experiment");
 }
 
@@ -365,7 +370,8 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
   policy.resume = options.resume;
   policy.overwrite = options.overwrite;
   OutputFolder folder(options.outDir, policy, "run");
-  if (options.resume) checkResumable(e, folder.dir());
+  const std::vector<std::string> resumeNotes =
+      options.resume ? checkResumable(e, folder.dir()) : std::vector<std::string>();
   const fs::path dir = folder.workDir();
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -385,6 +391,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
   };
   try {
     if (options.resume) log("resuming the run in '" + folder.dir().string() + "'");
+    for (const auto& note : resumeNotes) log("note: " + note);
     if (folder.replacing()) log("replacing the run in '" + folder.dir().string() + "'");
     for (const auto& name : folder.removed())
       log("removed '" + name + "', left by a killed write");

@@ -55,8 +55,8 @@ struct RunOutcome {
 };
 
 // The experiment keys (paths as "training.epochs") that --resume may change: they do not alter
-// what is learnt from which data. training.epochs is left out when the scheduler is cosine (its
-// schedule depends on the number of epochs).
+// what is learnt from which data. (With the cosine scheduler more epochs stretch the rest of the
+// schedule; the run log says so.)
 const std::vector<std::string>& resumeMayChange();
 
 // Throws ser::Error (with the file or parameter at fault) for unusable input, ser::Cancelled when
