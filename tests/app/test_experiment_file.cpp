@@ -93,9 +93,9 @@ class TestExperimentFile : public QObject {
     QTest::newRow("integer beyond int") << "{" + corpora + R"(, "training": {"epochs": 99999999999}})"
                                         << "99999999999";
     QTest::newRow("negative seed") << "{" + corpora + R"(, "seed": -1})" << "'seed' = -1";
-    QTest::newRow("huge value") << "{" + corpora + R"(, "model": ")" + QByteArray(5000000, 'x') + "\"}"
+    QTest::newRow("huge value") << "{" + corpora + ", \"model\": \"" + QByteArray(5000000, 'x') + "\"}"
                                 << "(5000002 bytes)";
-    QTest::newRow("huge wrong type") << "{" + corpora + R"(, "labels": [")" + QByteArray(5000000, 'y') + "\"]}"
+    QTest::newRow("huge wrong type") << "{" + corpora + ", \"labels\": [\"" + QByteArray(5000000, 'y') + "\"]}"
                                      << "labels";
   }
   void fileRefusals() {
