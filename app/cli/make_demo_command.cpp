@@ -23,6 +23,10 @@ class MakeDemoCommand : public Command {
     TerminalProgress bar("make-demo", !json_ && TerminalProgress::stdoutIsTerminal());
     const DemoCorpusSummary s = makeDemoCorpus(out_, options_, &bar, &cancel);
     bar.finish();
+    if (s.cancelled) {
+      std::cout << "cancelled\n";
+      return 130;
+    }
     if (json_) {
       printJson({{"acted_dir", s.actedDir},
                  {"crowd_dir", s.crowdDir},

@@ -7,6 +7,7 @@
 #include "core/base/error.h"
 #include "core/corpus/corpus_reader.h"
 #include "core/demo/demo_corpus.h"
+#include "core/pipeline/output_folder.h"
 #include "core/pipeline/study.h"
 
 namespace ser::cli {
@@ -36,6 +37,8 @@ class ReproduceCommand : public Command {
     sub.add_option("--cache", options_.cache, "feature cache folder (default: ~/.cache/serwb/features)");
     sub.add_flag("--speakers-only", speakersOnly_,
                  "skip the random-split comparison (speaker-independent protocol only)");
+    sub.add_flag("--overwrite", options_.overwrite,
+                 "replace a study already in --out (as a whole, once done; demo-corpora is kept)");
     sub.add_flag("--json", json_, "print table.json on stdout");
     sub.add_flag("--quiet", quiet_, "no progress output on stderr");
   }
@@ -49,6 +52,12 @@ class ReproduceCommand : public Command {
     if (demo_) {
       if (!options_.ravdess.empty() || !options_.cremaD.empty())
         throw Error("--demo replaces --ravdess/--crema-d: give one or the other");
+      if (!options_.overwrite) {
+        // Refuse a folder holding a study before writing demo corpora into it.
+        OutputFolderPolicy policy;
+        policy.inputs = {"demo-corpora"};
+        const OutputFolder probe(options_.outDir, policy, "study");
+      }
       const std::filesystem::path corpora = std::filesystem::path(options_.outDir) / "demo-corpora";
       const bool present =
           std::filesystem::exists(corpora / "demo-acted" / kDemoMarkerFile) &&
@@ -57,7 +66,8 @@ class ReproduceCommand : public Command {
         TerminalProgress bar("make-demo", live);
         DemoCorpusOptions d;
         d.seed = options_.seed;
-        makeDemoCorpus(corpora.string(), d, &bar, &cancel);
+        if (makeDemoCorpus(corpora.string(), d, &bar, &cancel).cancelled)
+          throw Cancelled("cancelled while writing the demo corpora");
       }
       options_.ravdess = (corpora / "demo-acted").string();
       options_.cremaD = (corpora / "demo-crowd").string();

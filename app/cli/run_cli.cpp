@@ -38,6 +38,9 @@ int runCli(int argc, char** argv, CommandFactory make, std::string (*versionText
     }
     try {
       return command->run(cancel);
+    } catch (const Cancelled& e) {  // the user cancelled, at whatever stage
+      std::cerr << "serwb " << sub->get_name() << ": " << e.what() << std::endl;
+      return 130;
     } catch (const Error& e) {
       std::cerr << "serwb " << sub->get_name() << ": error: " << e.what() << std::endl;
       return 1;

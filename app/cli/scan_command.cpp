@@ -19,6 +19,10 @@ class ScanCommand : public Command {
     TerminalProgress bar("scan", !json_ && TerminalProgress::stdoutIsTerminal());
     const Corpus corpus = loadCorpora(corpora_.specs(), corpora_.policy(), &bar, &cancel);
     bar.finish();
+    if (cancel.cancelled()) {
+      std::cout << "cancelled\n";
+      return 130;
+    }
     if (json_) {
       printJson(summaryJson(corpus));
       return 0;

@@ -68,7 +68,12 @@ class TrainCommand : public Command {
     sub.add_option("--device", device_, "auto | cpu | cuda");
     sub.add_option("--seed", seed_, "seed for split, initialisation, shuffling, augmentation");
     sub.add_option("--cache", cache_, "feature cache folder (default: ~/.cache/serwb/features)");
-    sub.add_flag("--resume", resume_, "continue the run in --out from its last checkpoint");
+    sub.add_flag("--resume", resume_,
+                 "continue the run in --out from its last checkpoint (its experiment.json unless "
+                 "--experiment or corpora are given; only epochs, patience, threads, device and "
+                 "eval batch size may change)");
+    sub.add_flag("--overwrite", overwrite_,
+                 "replace a run already in --out (as a whole, once the new run is done)");
     sub.add_flag("--json", json_, "print one JSON object (the metrics) instead of text");
     sub.add_flag("--quiet", quiet_, "no progress output on stderr");
   }
@@ -77,7 +82,11 @@ class TrainCommand : public Command {
 
   Experiment experiment() const {
     Experiment e;
-    if (!experimentFile_.empty()) e = loadExperimentFile(experimentFile_);
+    std::string file = experimentFile_;
+    // Resuming without an experiment: the run's own, with the flags given applied over it.
+    const std::string own = (std::filesystem::path(out_) / "experiment.json").string();
+    if (resume_ && file.empty() && !corpora_.any() && std::filesystem::exists(own)) file = own;
+    if (!file.empty()) e = loadExperimentFile(file);
     if (corpora_.any()) e.corpora = corpora_.specs();
     if (given("--label-policy")) e.labelPolicy = corpora_.policy();
     if (given("--labels")) e.labels = labelSetKindFromString(labels_);
@@ -109,7 +118,7 @@ class TrainCommand : public Command {
     const bool frontEndGiven = given("--sample-rate") || given("--seconds") || given("--n-mels") ||
                                given("--window-ms") || given("--hop-ms") || given("--f-min") ||
                                given("--f-max") || given("--mel-scale");
-    if (frontEndGiven || experimentFile_.empty()) e.frontEnd = frontEnd_.resolved();
+    if (frontEndGiven || file.empty()) e.frontEnd = frontEnd_.resolved();
     if (e.corpora.empty())
       throw Error("no corpus given: use --ravdess/--crema-d/--manifest or --experiment FILE");
     if (e.name.empty()) e.name = out_;
@@ -124,6 +133,7 @@ class TrainCommand : public Command {
     RunOptions ro;
     ro.outDir = out_;
     ro.resume = resume_;
+    ro.overwrite = overwrite_;
     ro.progress = &bar;
     ro.observer = &printer;
     ro.listener = &printer;
@@ -132,10 +142,14 @@ class TrainCommand : public Command {
     const RunOutcome r = runExperiment(e, ro);
     bar.finish();
     if (json_) {
-      printJson(runSummaryJson(r));
-    } else if (r.cancelled) {
+      nlohmann::json j = runSummaryJson(r);
+      j["resumable"] = r.resumable;
+      printJson(j);
+    } else if (r.cancelled && r.resumable) {
       std::cout << "cancelled; run folder " << r.dir << " keeps the best checkpoint "
                 << "(continue with --resume)\n";
+    } else if (r.cancelled) {
+      std::cout << "cancelled; nothing to resume in " << r.dir << " (run again to start over)\n";
     } else {
       std::cout << runSummaryText(r);
     }
@@ -198,7 +212,7 @@ class TrainCommand : public Command {
   double testFraction_ = 0.2, valFraction_ = 0.1, lr_ = 1e-3;
   int folds_ = 5, fold_ = 1, epochs_ = 30, batchSize_ = 32, patience_ = 8;
   std::uint32_t seed_ = 42;
-  bool resume_ = false, json_ = false, quiet_ = false;
+  bool resume_ = false, overwrite_ = false, json_ = false, quiet_ = false;
   CorpusOptions corpora_;
   FrontEndOptions frontEnd_;
 };
@@ -215,6 +229,8 @@ class EvaluateCommand : public Command {
     sub.add_option("--out", options_.outDir, "folder for metrics.json and predictions.csv")
         ->required()->type_name("DIR");
     sub.add_option("--cache", options_.cache, "feature cache folder");
+    sub.add_flag("--overwrite", options_.overwrite,
+                 "replace a run or evaluation already in --out (as a whole, once done)");
     sub.add_flag("--json", json_, "print the metrics as one JSON object");
     sub.add_flag("--quiet", quiet_, "no progress output on stderr");
   }

@@ -4,9 +4,26 @@
 
 namespace ser {
 
+std::string quoteForMessage(std::string_view value, std::size_t maxBytes) {
+  std::size_t cut = value.size() <= maxBytes ? value.size() : maxBytes;
+  // Do not split a UTF-8 sequence: back up over continuation bytes (10xxxxxx).
+  if (cut < value.size())
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+  std::string out;
+  out.reserve(cut + 32);
+  for (std::size_t i = 0; i < cut; ++i) {
+    if (value[i] == '\n') out += "\\n";
+    else if (value[i] == '\r') out += "\\r";
+    else out += value[i];
+  }
+  if (cut < value.size()) out += "... (" + std::to_string(value.size()) + " bytes)";
+  return out;
+}
+
 ParameterError::ParameterError(const std::string& name, const std::string& value,
                                const std::string& allowed)
-    : Error("Parameter '" + name + "' = " + value + " is not within " + allowed),
+    : Error("Parameter '" + quoteForMessage(name) + "' = " + quoteForMessage(value) +
+            " is not within " + quoteForMessage(allowed, 400)),
       parameter_(name) {}
 
 namespace {

@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
+#include <type_traits>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
@@ -16,36 +18,163 @@ namespace ser {
 
 namespace {
 
+// Experiment files nest a few levels (training.spec_augment is the deepest); anything deeper
+// than this is refused while parsing, before a recursive dump or destructor could meet it.
+constexpr int kMaxJsonDepth = 64;
+
+std::string keyPath(const std::string& where, const std::string& key) {
+  return where.empty() ? key : where + "." + key;
+}
+
+// A JSON value for a message, bounded (see quoteForMessage).
+std::string shown(const nlohmann::json& value) {
+  return quoteForMessage(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 // Refuses keys of `j` that are not in `allowed`, naming the key path.
 void checkKeys(const nlohmann::json& j, const std::string& where,
-               std::initializer_list<const char*> allowed) {
-  if (!j.is_object()) throw Error("'" + where + "' must be a JSON object, got: " + j.dump());
+               const std::vector<std::string>& allowed) {
+  if (!j.is_object()) throw Error("'" + where + "' must be a JSON object, got: " + shown(j));
   for (const auto& item : j.items()) {
-    bool known = false;
-    for (const char* k : allowed) known = known || item.key() == k;
-    if (!known) {
-      std::string list;
-      for (const char* k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
-      throw Error("unknown key '" + (where.empty() ? "" : where + ".") + item.key() +
-                  "' (allowed: " + list + ")");
+    if (std::find(allowed.begin(), allowed.end(), item.key()) != allowed.end()) continue;
+    std::string list;
+    for (const auto& k : allowed) list += (list.empty() ? "" : ", ") + k;
+    throw Error("unknown key '" + quoteForMessage(keyPath(where, item.key())) +
+                "' (allowed: " + list + ")");
+  }
+}
+
+void checkKeys(const nlohmann::json& j, const std::string& where,
+               std::initializer_list<const char*> allowed) {
+  checkKeys(j, where, std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+// The keys a writer produces for an object: what its reader accepts.
+std::vector<std::string> keysOf(const nlohmann::json& written) {
+  std::vector<std::string> out;
+  for (const auto& item : written.items()) out.push_back(item.key());
+  return out;
+}
+
+// Reads j[key] into `out` when present, naming the key path on a type mismatch. Integer fields
+// take whole numbers only (1.7 is refused, not truncated) within the field's range, reported with
+// the value as written.
+template <typename T>
+void read(const nlohmann::json& j, const std::string& where, const char* key, T& out) {
+  if (!j.contains(key)) return;
+  const nlohmann::json& v = j.at(key);
+  const std::string path = keyPath(where, key);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!v.is_number_integer())
+      throw Error("'" + path + "' must be a whole number, got: " + shown(v));
+    const bool fits = v.is_number_unsigned()
+                          ? v.get<std::uint64_t>() <= std::uint64_t(std::numeric_limits<T>::max())
+                          : v.get<std::int64_t>() >= std::int64_t(std::numeric_limits<T>::min()) &&
+                                (v.get<std::int64_t>() < 0 ||
+                                 std::uint64_t(v.get<std::int64_t>()) <=
+                                     std::uint64_t(std::numeric_limits<T>::max()));
+    if (!fits)
+      throw Error("'" + path + "' = " + shown(v) + " is out of range [" +
+                  std::to_string(std::numeric_limits<T>::min()) + ", " +
+                  std::to_string(std::numeric_limits<T>::max()) + "]");
+  }
+  try {
+    out = v.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw Error("'" + path + "' has the wrong type: " + shown(v));
+  }
+}
+
+// Checks the "training" object's keys, nested ones included, against what toJson(TrainerOptions)
+// writes, and its whole numbers as `read` does; the values are then read by trainerOptionsFromJson.
+void checkTrainingKeys(const nlohmann::json& t) {
+  const nlohmann::json written = toJson(TrainerOptions());
+  std::vector<std::string> allowed;
+  for (const auto& item : written.items())
+    if (item.key() != "model" && item.key() != "seed") allowed.push_back(item.key());
+  checkKeys(t, "training", allowed);
+  for (const auto& item : t.items()) {
+    const nlohmann::json& model = written.at(item.key());
+    if (model.is_object()) {
+      checkKeys(item.value(), "training." + item.key(), keysOf(model));
+      for (const auto& inner : item.value().items()) {
+        int whole = 0;
+        if (model.at(inner.key()).is_number_integer())
+          read(item.value(), "training." + item.key(), inner.key().c_str(), whole);
+      }
+    } else if (model.is_number_integer()) {
+      int whole = 0;
+      read(t, "training", item.key().c_str(), whole);
     }
   }
 }
 
-// Reads j[key] into `out` when present, naming the key path on a type mismatch.
-template <typename T>
-void read(const nlohmann::json& j, const std::string& where, const char* key, T& out) {
-  if (!j.contains(key)) return;
-  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    if (j.at(key).is_number() && !jsonIsIntegerOf<T>(j.at(key)))  // 1.7, 1e10: no silent cast
-      throw Error("'" + (where.empty() ? "" : where + ".") + key +
-                  "' must be an integer within range: " + j.at(key).dump());
+// Where a parse stands: the key path of the value being read, for messages.
+class JsonPath {
+ public:
+  void open(bool array) { frames_.push_back({array, {}, 0}); }
+  void close() {
+    if (!frames_.empty()) frames_.pop_back();
+    completed();
   }
+  void key(const std::string& k) {
+    if (!frames_.empty()) frames_.back().key = k;
+  }
+  void completed() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+  }
+  std::string text() const {
+    std::string out;
+    for (const auto& f : frames_) {
+      if (f.array) out += "[" + std::to_string(f.index) + "]";
+      else if (!f.key.empty()) out += (out.empty() ? "" : ".") + f.key;
+    }
+    return out;
+  }
+
+ private:
+  struct Frame {
+    bool array;
+    std::string key;
+    std::size_t index;
+  };
+  std::vector<Frame> frames_;
+};
+
+struct TooDeep {};
+
+// Parses experiment JSON with its nesting bounded; errors name the key path being read.
+nlohmann::json parseBounded(const std::string& text, const std::string& file) {
+  using Event = nlohmann::json::parse_event_t;
+  JsonPath path;
+  auto callback = [&path](int depth, Event event, nlohmann::json& parsed) {
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start:
+        if (depth >= kMaxJsonDepth) throw TooDeep{};
+        path.open(event == Event::array_start);
+        break;
+      case Event::object_end:
+      case Event::array_end: path.close(); break;
+      case Event::key: path.key(parsed.get<std::string>()); break;
+      case Event::value: path.completed(); break;
+    }
+    return true;
+  };
+  const std::string where = "'" + file + "'";
+
   try {
-    out = j.at(key).get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw Error("'" + (where.empty() ? "" : where + ".") + key + "' has the wrong type: " +
-                j.at(key).dump());
+    return nlohmann::json::parse(text, callback);
+  } catch (const TooDeep&) {
+    throw Error(where + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
+                " levels" + (path.text().empty() ? "" : " at '" + quoteForMessage(path.text()) + "'"));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // 1e999 and the like: the number does not fit a double.
+    throw Error(where + ": " +
+                (path.text().empty() ? std::string("a number") : "'" + quoteForMessage(path.text()) + "'") +
+                " is out of range (" + quoteForMessage(e.what(), 160) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(where + ": not valid JSON (" + quoteForMessage(e.what(), 200) + ")");
   }
 }
 
@@ -255,7 +384,8 @@ Experiment experimentFromJson(const nlohmann::json& j) {
   Experiment e;
   read(j, "", "name", e.name);
   if (j.contains("corpora")) {
-    if (!j["corpora"].is_array()) throw Error("'corpora' must be a list of corpus entries");
+    if (!j["corpora"].is_array())
+      throw Error("'corpora' must be a list of corpus entries, got: " + shown(j["corpora"]));
     for (const auto& c : j["corpora"]) e.corpora.push_back(corpusSpecFromJson(c));
   }
   std::string labels = toString(e.labels), policy = toString(e.labelPolicy), model = toString(e.model);
@@ -277,12 +407,13 @@ Experiment experimentFromJson(const nlohmann::json& j) {
     if (!t.is_object()) throw Error("'training' must be a JSON object");
     if (t.contains("model") || t.contains("seed"))
       throw Error("'training' must not hold 'model' or 'seed': set them at the top level");
+    checkTrainingKeys(t);
     try {
       e.training = trainerOptionsFromJson(t);
     } catch (const ParameterError&) {
       throw;
     } catch (const std::exception& ex) {
-      throw Error(std::string("'training': ") + ex.what());
+      throw Error(std::string("'training': ") + quoteForMessage(ex.what(), 400));
     }
   }
   e.training.model = e.model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
@@ -294,16 +425,16 @@ Experiment experimentFromJson(const nlohmann::json& j) {
 }
 
 Experiment loadExperimentFile(const std::string& path) {
-  nlohmann::json j;
-  try {
-    j = parseJson(readFile(path));
-  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e999
-    throw Error("'" + path + "': not valid JSON (" + e.what() + ")");
-  }
+  // Bounded parse first (depth, key paths in messages), then serwb's own reading of non-UTF-8
+  // bytes (core/base/json_text.h).
+  parseBounded(escapeNonUtf8(readFile(path)), path);
+  const nlohmann::json j = parseJson(readFile(path));
   try {
     return experimentFromJson(j);
   } catch (const Error& e) {
     throw Error("'" + path + "': " + e.what());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error("'" + path + "': " + quoteForMessage(e.what(), 200));
   }
 }
 

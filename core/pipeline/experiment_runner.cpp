@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <cmath>
 #include <map>
@@ -20,7 +21,9 @@
 #include "core/metrics/metrics_report.h"
 #include "core/metrics/predictions_csv.h"
 #include "core/runs/run_record.h"
+#include "core/pipeline/output_folder.h"
 #include "core/svm/svm_classifier.h"
+#include "core/train/checkpoint.h"
 #include "core/train/predictor.h"
 #include "core/train/trainer.h"
 
@@ -32,10 +35,12 @@ namespace {
 
 constexpr const char* kSvmModelFile = "model.svm";
 
-// Collects log lines for train.log and forwards them to the listener.
+// Appends log lines to train.log as they come (one write and flush per line, so a killed run
+// leaves what happened so far), and forwards them to the listener.
 class RunLog {
  public:
-  RunLog(RunListener* listener, fs::path file) : listener_(listener), file_(std::move(file)) {}
+  RunLog(RunListener* listener, const fs::path& file)
+      : listener_(listener), out_(file, std::ios::app) {}
   void operator()(const std::string& line) {
     append(line);
     if (listener_) listener_->onLog(line);
@@ -44,20 +49,17 @@ class RunLog {
     append("== " + s);
     if (listener_) listener_->onStage(s);
   }
-  void flush() const { writeFileAtomic(file_, text_); }
 
  private:
   void append(const std::string& line) {
     const std::time_t now = std::time(nullptr);
     std::tm local{};
     localtime_r(&now, &local);
-    std::ostringstream ts;
-    ts << std::put_time(&local, "%Y-%m-%d %H:%M:%S");
-    text_ += ts.str() + "  " + line + "\n";
+    out_ << std::put_time(&local, "%Y-%m-%d %H:%M:%S") << "  " << line << '\n';
+    out_.flush();
   }
   RunListener* listener_;
-  fs::path file_;
-  std::string text_;
+  std::ofstream out_;  // a log that cannot be written does not stop the run
 };
 
 // Forwards the trainer's notes to the run log, and everything to the caller's observer.
@@ -326,7 +328,101 @@ std::string percent(double x) {
   return os.str();
 }
 
+// Leaves of `j` by key path ("training.epochs"); arrays are compared whole.
+void flatten(const nlohmann::json& j, const std::string& prefix,
+             std::map<std::string, nlohmann::json>& out) {
+  if (!j.is_object() || (j.empty() && !prefix.empty())) {
+    out[prefix] = j;
+    return;
+  }
+  for (const auto& item : j.items())
+    flatten(item.value(), prefix.empty() ? item.key() : prefix + "." + item.key(), out);
+}
+
+std::string shown(const nlohmann::json& v) {
+  return quoteForMessage(v.is_null() ? std::string("(absent)")
+                                     : v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                         60);
+}
+
+// Refuses to resume the run in `dir` with an experiment that differs from the one its last.ckpt
+// was trained under, naming the differing keys. Returns notes for the log on allowed changes.
+std::vector<std::string> checkResumable(const Experiment& e, const fs::path& dir) {
+  const fs::path last = dir / "last.ckpt";
+  if (e.model == ExperimentModel::Svm)
+    throw Error("--resume: SVM runs have no checkpoint to continue from; run again without it");
+  if (!fs::is_regular_file(last))
+    throw Error("--resume: nothing to resume in '" + dir.string() +
+                "' (no last.ckpt); run without --resume");
+  const CheckpointFile file(last);
+  const nlohmann::json& meta = file.meta();
+  const char* key = meta.contains("run") ? "run" : "experiment";  // "experiment": older checkpoints
+  if (!meta.contains(key) || !meta[key].is_object() || !meta[key].contains("experiment"))
+    throw Error("checkpoint '" + last.string() + "': no experiment recorded; cannot check that "
+                "--resume continues the same experiment");
+  std::map<std::string, nlohmann::json> before, now;
+  flatten(meta[key]["experiment"], "", before);
+  flatten(toJson(e), "", now);
+  const auto& allowed = resumeMayChange();
+  std::vector<std::string> diffs, notes;
+  for (const auto* side : {&before, &now})
+    for (const auto& [key, value] : *side) {
+      if (side == &now && before.count(key)) continue;  // compared from the `before` side
+      const nlohmann::json a = before.count(key) ? before.at(key) : nlohmann::json();
+      const nlohmann::json b = now.count(key) ? now.at(key) : nlohmann::json();
+      if (a == b) continue;
+      const std::string change = key + " (" + shown(a) + " -> " + shown(b) + ")";
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+        diffs.push_back(change);
+      else
+        notes.push_back("resume changes " + change);
+    }
+  if (e.training.scheduler == SchedulerKind::Cosine && before.count("training.epochs") &&
+      before.at("training.epochs") != now.at("training.epochs"))
+    notes.push_back("the cosine schedule is stretched to the new number of epochs from here on: "
+                    "the result differs from a run trained for that many epochs from the start");
+  if (diffs.empty()) return notes;
+  std::string list;
+  for (const auto& d : diffs) list += (list.empty() ? "" : ", ") + d;
+  std::string may;
+  for (const auto& k : allowed) may += (may.empty() ? "" : ", ") + k;
+  throw Error("cannot resume the run in '" + dir.string() + "': the experiment differs in " + list +
+              ". --resume may change only " + may +
+              "; use another --out (or --overwrite) for a new experiment");
+}
+
+// On resume: the split and labels must resolve as the run's config.json recorded them (the same
+// experiment on changed data would otherwise move speakers between training and test).
+void checkSameResolution(const fs::path& dir, const nlohmann::json& resolved) {
+  const fs::path file = dir / "config.json";
+  nlohmann::json stored;
+  try {
+    stored = nlohmann::json::parse(readFile(file)).at("resolved");
+  } catch (const std::exception&) {
+    return;  // no usable record to compare with; the checkpoint's experiment was checked
+  }
+  std::vector<std::string> diffs;
+  if (stored.value("labels", nlohmann::json()) != resolved.at("labels")) diffs.push_back("labels");
+  for (const char* key : {"protocol", "train_speakers", "validation_speakers", "test_speakers",
+                          "train_clips", "validation_clips", "test_clips"})
+    if (stored.value("split", nlohmann::json::object()).value(key, nlohmann::json()) !=
+        resolved.at("split").at(key))
+      diffs.push_back(std::string("split.") + key);
+  if (diffs.empty()) return;
+  std::string list;
+  for (const auto& d : diffs) list += (list.empty() ? "" : ", ") + d;
+  throw Error("cannot resume the run in '" + dir.string() + "': the corpora now resolve to another " +
+              list + " than its config.json records (were files added or removed?)");
+}
+
 }  // namespace
+
+const std::vector<std::string>& resumeMayChange() {
+  static const std::vector<std::string> keys = {
+      "name", "cache", "training.epochs", "training.patience", "training.threads",
+      "training.device", "training.eval_batch_size"};
+  return keys;
+}
 
 RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
   Experiment e = given;
@@ -336,19 +432,38 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
   e.training.model = e.model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
   e.frontEnd.logMel.stft.sampleRate = e.frontEnd.audio.sampleRate;
   e.validate();
-  if (options.outDir.empty()) throw Error("no output folder given for the run");
-  const fs::path dir(options.outDir);
+  OutputFolderPolicy policy;
+  policy.resume = options.resume;
+  policy.overwrite = options.overwrite;
+  OutputFolder folder(options.outDir, policy, "run");
+  const std::vector<std::string> resumeNotes =
+      options.resume ? checkResumable(e, folder.dir()) : std::vector<std::string>();
+  const fs::path dir = folder.workDir();
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error("cannot create run folder '" + dir.string() + "': " + ec.message());
 
   RunLog log(options.listener, dir / "train.log");
   RunOutcome outcome;
-  outcome.dir = dir.string();
+  outcome.dir = folder.dir().string();
+  // A cancelled run is resumable when a last.ckpt is there to continue from. When overwriting,
+  // a resumable new run replaces the old one; otherwise the old one stays as it was.
+  auto cancelled = [&](const std::string& note) {
+    outcome.cancelled = true;
+    outcome.resumable = e.model != ExperimentModel::Svm && fs::is_regular_file(dir / "last.ckpt");
+    log(note + (outcome.resumable ? "; continue with --resume" : ""));
+    if (outcome.resumable) folder.commit();
+    return outcome;
+  };
   try {
+    if (options.resume) log("resuming the run in '" + folder.dir().string() + "'");
+    for (const auto& note : resumeNotes) log("note: " + note);
+    if (folder.replacing()) log("replacing the run in '" + folder.dir().string() + "'");
+    for (const auto& name : folder.removed())
+      log("removed '" + name + "', left by a killed write");
     log.stage("scan");
     const Corpus corpus = loadCorpora(e.corpora, e.labelPolicy, options.progress, options.cancel);
-    if (isCancelled(options.cancel)) throw Error("cancelled while scanning");
+    if (isCancelled(options.cancel)) throw Cancelled("cancelled while scanning");
     const CorpusSummary summary = summarise(corpus);
     log(std::to_string(summary.clips) + " clips, " + std::to_string(summary.speakerIds.size()) +
         " speakers, " + std::to_string(corpus.skipped.size()) + " files skipped" +
@@ -380,6 +495,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
                           {"split", toJson(plannedProvenance(split, corpus.clips))},
                           {"synthetic", corpus.synthetic},
                           {"skipped_files", corpus.skipped.size()}};
+    if (options.resume) checkSameResolution(dir, config["resolved"]);
     writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
     writeFileAtomic(dir / "experiment.json", dumpJson(toJson(e), 2) + "\n");  // for --experiment
 
@@ -391,12 +507,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     used.insert(used.end(), split.test.begin(), split.test.end());
     Extracted ex = extract(select(corpus.clips, used), e.frontEnd, e.cache, options.progress,
                            options.cancel, log);
-    if (ex.cancelled) {
-      log("cancelled during preprocessing");
-      log.flush();
-      outcome.cancelled = true;
-      return outcome;
-    }
+    if (ex.cancelled) return cancelled("cancelled during preprocessing");
     // `used` lists train, validation and test clips in that order.
     const Part trainPart = collect(corpus.clips, split.train, labelOf, ex, 0);
     const Part valPart = collect(corpus.clips, split.validation, labelOf, ex, split.train.size());
@@ -425,12 +536,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
                                        int(labels.size()), e.svm, nullptr, options.cancel);
       const double seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (fit.cancelled) {
-        log("cancelled during SVM fitting");
-        log.flush();
-        outcome.cancelled = true;
-        return outcome;
-      }
+      if (fit.cancelled) return cancelled("cancelled during SVM fitting");
       std::ostringstream os;
       os << "SVM: C = " << fit.c << ", gamma = " << fit.gamma << ", validation UAR "
          << percent(fit.validationUar) << ", " << fit.supportVectors << " support vectors";
@@ -438,7 +544,9 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       svm.save(dir / kSvmModelFile);
       config["resolved"]["provenance"] = provenance;  // what evaluate reads beside model.svm
       writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
-      outcome.checkpoint = (dir / kSvmModelFile).string();
+      outcome.checkpoint = (folder.dir() / kSvmModelFile).string();
+      if (isCancelled(options.cancel))
+        return cancelled("cancelled before the final evaluation: model.svm is kept");
       const FeatureMatrix testX = utteranceMatrix(testPart.features, testPart.speakers(), norm);
       probs = svm.predictProbabilities(testX);
       decided = svmDecisions(svm, testX);
@@ -466,22 +574,22 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       const TrainResult result = trainer.train(train, val, int(labels.size()), dir, meta, options.resume);
       record.curves = result.history;
       writeFileAtomic(dir / "curves.csv", curvesCsv(result.history));
-      outcome.checkpoint = result.best_checkpoint.string();
+      outcome.checkpoint = (folder.dir() / result.best_checkpoint.filename()).string();
       log("stopped: " + toString(result.stop) + " after " + std::to_string(result.epochs_completed) +
           " epochs; best epoch " + std::to_string(result.best_epoch) + " (validation UAR " +
           percent(result.best_val_uar) + ")");
-      if (result.stop == StopReason::Cancelled) {
-        log("cancelled: the best checkpoint so far is kept; resume with --resume");
-        log.flush();
-        outcome.cancelled = true;
-        return outcome;
-      }
+      if (result.stop == StopReason::Cancelled)
+        return cancelled("cancelled: the best checkpoint so far is kept");
       log.stage("evaluate");
       const TrainedModel trained = loadTrainedModel(result.best_checkpoint, e.training.device,
                                                     e.training.threads);
       const TrainingSet test = testPart.trainingSet();
-      probs = predictProbabilities(trained, test.features, test.speakers,
-                                   e.training.eval_batch_size);
+      try {
+        probs = predictProbabilities(trained, test.features, test.speakers,
+                                     e.training.eval_batch_size, options.cancel);
+      } catch (const Cancelled&) {
+        return cancelled("cancelled during the final evaluation: training is complete");
+      }
       record.training.device = result.device;
       record.training.trainSeconds = result.train_seconds;
       record.training.samplesPerSecond = result.train_samples_per_second;
@@ -494,14 +602,17 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     log("test: WA " + percent(done.metrics.overall.wa) + ", UAR " + percent(done.metrics.overall.uar) +
         " on " + std::to_string(done.predictions.size()) + " clips");
     outcome.record = done;
+    outcome.record->path = folder.dir();  // where it is once committed
     if (!done.split.speakerIndependent())
-      log("WARNING: random split: the same speakers are in training and test; these figures are "
-          "optimistic");
-    log.flush();
+      log("WARNING: " + std::to_string(done.split.testSpeakersSeen.size()) +
+          " test speakers were also in training or validation; these figures are optimistic");
+    folder.commit();
     return outcome;
+  } catch (const Cancelled& err) {
+    log(err.what());
+    throw;
   } catch (const Error& err) {
     log(std::string("error: ") + err.what());
-    log.flush();
     throw;
   }
 }
@@ -517,6 +628,7 @@ struct LoadedModel {
   std::unique_ptr<TrainedModel> network;
   nlohmann::json experiment;
   nlohmann::json provenance;  // what the model was trained on; null for older models
+  std::string note;  // the checkpoint's integrity note (see CheckpointFile::integrityNote)
 };
 
 LoadedModel loadModel(const std::string& path) {
@@ -540,6 +652,7 @@ LoadedModel loadModel(const std::string& path) {
     m.experiment = c;
   } else {
     m.network = std::make_unique<TrainedModel>(loadTrainedModel(path));
+    m.note = m.network->integrityNote;
     const nlohmann::json& meta = m.network->meta;
     // The runner's metadata sits under "run"; checkpoints written before it was named so hold
     // it under "experiment".
@@ -561,8 +674,9 @@ struct Scores {
 };
 
 Scores predictWith(const LoadedModel& m, const std::vector<const CachedFeatures*>& feats,
-                   const std::vector<std::string>& speakers) {
+                   const std::vector<std::string>& speakers, const CancelFlag* cancel = nullptr) {
   Scores out;
+  if (isCancelled(cancel)) throw Cancelled("cancelled during the evaluation");
   if (m.svm) {
     const Normalisation norm =
         m.experiment.contains("training")
@@ -576,7 +690,7 @@ Scores predictWith(const LoadedModel& m, const std::vector<const CachedFeatures*
   }
   std::vector<FeatureMatrix> x;
   for (const auto* f : feats) x.push_back(f->logMel);
-  out.probabilities = predictProbabilities(*m.network, x, speakers);
+  out.probabilities = predictProbabilities(*m.network, x, speakers, 64, cancel);
   return out;
 }
 
@@ -584,22 +698,37 @@ Scores predictWith(const LoadedModel& m, const std::vector<const CachedFeatures*
 
 RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   if (options.outDir.empty()) throw Error("no output folder given for the evaluation");
-  const fs::path dir(options.outDir);
+  OutputFolderPolicy policy;
+  policy.overwrite = options.overwrite;
+  OutputFolder folder(options.outDir, policy, "evaluation");
+  if (folder.replacing()) {
+    // The old folder is removed after the swap: it must not hold the model being evaluated.
+    std::error_code rel;
+    const fs::path inside =
+        fs::weakly_canonical(options.checkpoint, rel).lexically_relative(fs::weakly_canonical(folder.dir(), rel));
+    if (!inside.empty() && *inside.begin() != "..")
+      throw Error("--overwrite would delete '" + options.checkpoint +
+                  "', the model being evaluated: choose another --out");
+  }
+  const fs::path dir = folder.workDir();
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw Error("cannot create folder '" + dir.string() + "': " + ec.message());
   RunLog log(options.listener, dir / "evaluate.log");
   RunOutcome outcome;
-  outcome.dir = dir.string();
+  outcome.dir = folder.dir().string();
   outcome.checkpoint = options.checkpoint;
+  for (const auto& name : folder.removed()) log("removed '" + name + "', left by a killed write");
 
   const LoadedModel model = loadModel(options.checkpoint);
+  if (!model.note.empty()) log("note: " + model.note);
   const LabelSetKind kind =
       labelSetKindFromString(model.experiment.value("labels", std::string("native")));
-  const CommonLabelPolicy policy =
+  const CommonLabelPolicy labelPolicy =
       commonLabelPolicyFromString(model.experiment.value("label_policy", std::string("drop")));
   log.stage("scan");
-  const Corpus corpus = loadCorpora(options.corpora, policy, options.progress, options.cancel);
+  const Corpus corpus = loadCorpora(options.corpora, labelPolicy, options.progress, options.cancel);
+  if (isCancelled(options.cancel)) throw Cancelled("cancelled while scanning");
   for (const auto& s : corpus.skipped) log("skipped: " + s.path + ": " + s.reason);
   const std::vector<int> labelOf = labelIndices(corpus.clips, model.labels, labelField(kind));
   std::vector<Clip> clips;
@@ -627,19 +756,28 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   log.stage("preprocess");
   Extracted ex = extract(clips, model.frontEnd, options.cache, options.progress, options.cancel, log);
   if (ex.cancelled) {
+    log("cancelled during preprocessing");
     outcome.cancelled = true;
-    log.flush();
     return outcome;
   }
   std::vector<std::size_t> all(clips.size());
   for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
   const Part part = collect(clips, all, truth, ex, 0);
   log.stage("evaluate");
-  const Scores scores = predictWith(model, part.features, part.speakers());
+  Scores scores;
+  try {
+    scores = predictWith(model, part.features, part.speakers(), options.cancel);
+  } catch (const Cancelled&) {
+    log("cancelled during the evaluation");
+    outcome.cancelled = true;
+    return outcome;
+  }
   auto predictions = makePredictions(part, scores.probabilities, scores.decided);
   nlohmann::json corpora = nlohmann::json::array();
   for (const auto& c : options.corpora) corpora.push_back(toJson(c));
-  const nlohmann::json config = {{"evaluate", {{"checkpoint", options.checkpoint},
+  const std::string recorded =
+      options.recordedCheckpoint.empty() ? options.checkpoint : options.recordedCheckpoint;
+  const nlohmann::json config = {{"evaluate", {{"checkpoint", recorded},
                                                {"corpora", corpora},
                                                {"speakers", options.speakers}}},
                                  {"experiment", model.experiment},
@@ -654,7 +792,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   record.synthetic = corpus.synthetic;
   record.config = config;
   record.training.device = model.svm ? "cpu (libsvm)" : model.network->device.description;
-  record.evaluation = EvaluationFacts{options.checkpoint, outside};
+  record.evaluation = EvaluationFacts{recorded, outside};
   record.failedClips = ex.failed;
   // Provenance: which speakers trained the model decides whether this evaluation leaks.
   SplitProvenance& sp = record.split;
@@ -682,12 +820,13 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
     sp.warnings.push_back("the model file does not record which speakers trained it (written by an "
                           "older serwb): speaker independence cannot be checked");
   }
-  const RunRecord& done = finishRecord(record, dir, std::move(predictions), model.labels);
+  RunRecord& done = finishRecord(record, dir, std::move(predictions), model.labels);
+  done.path = folder.dir();  // where it will be once committed
   outcome.record = done;
   log("test: WA " + percent(done.metrics.overall.wa) + ", UAR " + percent(done.metrics.overall.uar) +
       " on " + std::to_string(done.predictions.size()) + " clips");
   for (const auto& w : sp.warnings) log("warning: " + w);
-  log.flush();
+  folder.commit();
   return outcome;
 }
 

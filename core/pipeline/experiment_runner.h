@@ -6,8 +6,11 @@
 //   predictions.csv    one row per test clip with per-class probabilities
 //   curves.csv         per epoch (networks only)
 //   best.ckpt, last.ckpt (networks) or model.svm (SVM)
-//   train.log          what happened, including skipped clips and warnings
-// Every file is written atomically. Long steps report progress and poll the cancel flag.
+//   train.log          what happened, including skipped clips and warnings; appended line by
+//                      line as the run goes (a resumed run appends to it)
+// Every other file is written atomically. Long steps report progress and poll the cancel flag.
+// The run folder is protected as core/pipeline/output_folder.h describes: a folder that holds a
+// run is refused unless the run is resumed or overwritten (replaced as a whole).
 #include <functional>
 #include <optional>
 #include <string>
@@ -35,7 +38,10 @@ class RunListener {
 
 struct RunOptions {
   std::string outDir;                  // the run folder (created)
-  bool resume = false;                 // networks: continue from outDir/last.ckpt
+  // Networks: continue from outDir/last.ckpt. Refused when the experiment differs from the
+  // run's in anything but resumeMayChange(); the split and labels must resolve as before.
+  bool resume = false;
+  bool overwrite = false;              // replace a run already in outDir (as a whole)
   ProgressReporter* progress = nullptr;  // scan and preprocessing progress
   TrainingObserver* observer = nullptr;  // epochs and batches
   RunListener* listener = nullptr;
@@ -44,12 +50,19 @@ struct RunOptions {
 
 struct RunOutcome {
   std::string dir;
-  bool cancelled = false;   // training was cancelled; the run folder holds the best checkpoint so far
+  bool cancelled = false;   // the user cancelled; see `resumable`
+  bool resumable = false;   // cancelled with a last.ckpt in `dir` to continue from (--resume)
   std::optional<RunRecord> record;  // the finished run (absent when cancelled before evaluation)
   std::string checkpoint;   // best.ckpt or model.svm
 };
 
-// Throws ser::Error (with the file or parameter at fault) for unusable input.
+// The experiment keys (paths as "training.epochs") that --resume may change: they do not alter
+// what is learnt from which data. (With the cosine scheduler more epochs stretch the rest of the
+// schedule; the run log says so.)
+const std::vector<std::string>& resumeMayChange();
+
+// Throws ser::Error (with the file or parameter at fault) for unusable input, ser::Cancelled when
+// cancelled before anything worth keeping was made (while scanning).
 RunOutcome runExperiment(const Experiment& experiment, const RunOptions& options);
 
 struct EvaluateOptions {
@@ -57,6 +70,10 @@ struct EvaluateOptions {
   std::vector<CorpusSpec> corpora;  // clips to evaluate
   std::vector<std::string> speakers;  // only these speakers (empty = all)
   std::string outDir;               // metrics.json + predictions.csv + config.json
+  bool overwrite = false;           // replace a run or evaluation already in outDir (as a whole)
+  // The checkpoint path written into config.json and metrics.json (empty = `checkpoint`): where
+  // it will be once a study being written beside its final folder is in place.
+  std::string recordedCheckpoint;
   std::string cache;                // feature cache; empty = the default
   ProgressReporter* progress = nullptr;
   RunListener* listener = nullptr;

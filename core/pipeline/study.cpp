@@ -8,6 +8,7 @@
 #include "core/base/error.h"
 #include "core/base/json_text.h"
 #include "core/corpus/corpus_spec.h"
+#include "core/pipeline/output_folder.h"
 
 namespace ser {
 
@@ -55,7 +56,11 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
                             ProgressReporter* progress, const CancelFlag* cancel) {
   if (o.ravdess.empty()) throw Error("reproduce needs a RAVDESS-layout corpus (--ravdess DIR)");
   if (o.outDir.empty()) throw Error("reproduce needs an output folder (--out DIR)");
-  const fs::path studyDir(o.outDir);
+  OutputFolderPolicy policy;
+  policy.overwrite = o.overwrite;
+  policy.inputs = {"demo-corpora"};
+  OutputFolder folder(o.outDir, policy, "study");
+  const fs::path studyDir = folder.workDir();
   std::error_code ec;
   fs::create_directories(studyDir, ec);
   if (ec) throw Error("cannot create study folder '" + studyDir.string() + "': " + ec.message());
@@ -161,6 +166,8 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     // 3. Experiment 2's model on the held-out CREMA-D speakers.
     EvaluateOptions eo;
     eo.checkpoint = r2.checkpoint;
+    eo.recordedCheckpoint =
+        (fs::path(o.outDir) / fs::relative(r2.checkpoint, studyDir)).lexically_normal().string();
     eo.corpora = {crema};
     eo.speakers = cHeld.test;
     eo.outDir = (studyDir / ("3-" + net + "-ravdess-to-crema-d-" + p)).string();
@@ -191,6 +198,8 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     addRow("4", suffix, rName + " + " + cName, cName, tag, r4);
   }
   writeTable();
+  // A cancelled replacement is dropped (the old study stays); in place, what was done is kept.
+  if (!outcome.cancelled) folder.commit();
   return outcome;
 }
 

@@ -25,6 +25,9 @@ struct StudyOptions {
   std::string ravdess;           // RAVDESS-layout folder (required)
   std::string cremaD;            // CREMA-D-layout folder (optional)
   std::string outDir;            // study folder: run folders + table.md + table.json
+  // Replace a study (or run) already in outDir, as a whole (see core/pipeline/output_folder.h);
+  // without it such a folder is refused. Its "demo-corpora" is kept.
+  bool overwrite = false;
   ExperimentModel network = ExperimentModel::ResNet18;  // or Cnn
   TrainerOptions training;       // epochs, batch size, ... for the network rows
   FrontEndParams frontEnd;

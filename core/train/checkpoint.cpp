@@ -6,13 +6,45 @@
 #include "core/base/error.h"
 #include "core/train/checkpoint_meta.h"
 #include "core/base/json_text.h"
+#include "core/base/hash.h"
 
 namespace ser {
 
 namespace {
 constexpr const char* kFormat = "serwb-checkpoint";
 constexpr std::int64_t kVersion = 1;
+constexpr const char* kChecksumKey = "weights_fnv1a64";
+
+// Every tensor of `model` in a fixed order: parameters, then buffers.
+std::vector<std::pair<std::string, torch::Tensor>> weightTensors(const torch::nn::Module& model) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (const auto& item : model.named_parameters()) out.emplace_back(item.key(), item.value());
+  for (const auto& item : model.named_buffers()) out.emplace_back(item.key(), item.value());
+  return out;
+}
+
+// The first tensor of `model` holding a NaN or an infinity ("" when all are finite).
+std::string firstNonFinite(const torch::nn::Module& model) {
+  torch::NoGradGuard noGrad;
+  for (const auto& [name, tensor] : weightTensors(model))
+    if (tensor.is_floating_point() && !torch::isfinite(tensor).all().item<bool>()) return name;
+  return {};
+}
 }  // namespace
+
+std::string weightsChecksum(const torch::nn::Module& model) {
+  torch::NoGradGuard noGrad;
+  Fnv1a64 h;
+  for (const auto& [name, tensor] : weightTensors(model)) {
+    const torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous();
+    h.addBytes(name);
+    h.addBytes(std::string(c10::toString(t.scalar_type())));
+    h.addU64(std::uint64_t(t.dim()));
+    for (std::int64_t d : t.sizes()) h.addU64(std::uint64_t(d));
+    h.addBytes(std::string_view(static_cast<const char*>(t.data_ptr()), t.nbytes()));
+  }
+  return h.hex();
+}
 
 void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const nlohmann::json& meta) {
@@ -22,6 +54,7 @@ void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module&
     archive.write("format", c10::IValue(std::string(kFormat)));
     archive.write("version", c10::IValue(kVersion));
     archive.write("meta", c10::IValue(dumpJson(meta)));
+    archive.write(kChecksumKey, c10::IValue(weightsChecksum(model)));
     torch::serialize::OutputArchive modelArchive(archive.compilation_unit());
     model.save(modelArchive);
     archive.write("model", modelArchive);
@@ -62,6 +95,11 @@ CheckpointFile::CheckpointFile(const std::filesystem::path& path) : path_(path) 
     if (!archive.try_read("model", nested)) throw Error(where + ": model weights missing");
     torch::serialize::InputArchive optimizerArchive;
     hasOptimizer_ = archive.try_read("optimizer", optimizerArchive);
+    c10::IValue checksum;
+    if (archive.try_read(kChecksumKey, checksum)) {
+      if (!checksum.isString()) throw Error(where + ": damaged (the weights checksum is not text)");
+      checksum_ = checksum.toStringRef();
+    }
   } catch (const c10::Error& e) {
     throw Error(where + ": unreadable or corrupt (" + e.what_without_backtrace() + ")");
   }
@@ -92,10 +130,32 @@ void CheckpointFile::loadModel(torch::nn::Module& model, torch::Device device) c
         throw Error("checkpoint '" + path_.string() + "': weights do not fit the model (tensor '" +
                     name + "' has another shape)");
     }
+    verifyWeights(model);
   } catch (const c10::Error& e) {
     throw Error("checkpoint '" + path_.string() + "': weights do not fit the model (" +
                 e.what_without_backtrace() + ")");
   }
+}
+
+std::string CheckpointFile::integrityNote() const {
+  if (!checksum_.empty()) return {};
+  return "checkpoint '" + path_.string() +
+         "' has no weights checksum (written by an older serwb): its weights are checked for "
+         "NaN and infinity only";
+}
+
+void CheckpointFile::verifyWeights(const torch::nn::Module& model) const {
+  const std::string where = "checkpoint '" + path_.string() + "': damaged: ";
+  if (!checksum_.empty()) {
+    const std::string actual = weightsChecksum(model);
+    if (actual != checksum_)
+      throw Error(where + "the weights do not match their checksum (stored " +
+                  quoteForMessage(checksum_, 32) + ", read " + actual +
+                  "); restore the file or train again");
+  }
+  const std::string bad = firstNonFinite(model);
+  if (!bad.empty())
+    throw Error(where + "tensor '" + bad + "' holds NaN or infinite values");
 }
 
 void CheckpointFile::loadOptimizer(torch::optim::Optimizer& optimizer, torch::Device device) const {

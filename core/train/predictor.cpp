@@ -30,7 +30,7 @@ torch::Tensor makeBatchTensor(const std::vector<const FeatureMatrix*>& clips) {
 
 std::vector<std::vector<float>> predictProbabilities(SerModelImpl& model,
                                                      const std::vector<FeatureMatrix>& features,
-                                                     int batchSize) {
+                                                     int batchSize, const CancelFlag* cancel) {
   if (batchSize < 1) throw ParameterError("batch_size", std::to_string(batchSize), "[1, 4096]");
   std::vector<std::vector<float>> result;
   result.reserve(features.size());
@@ -39,6 +39,7 @@ std::vector<std::vector<float>> predictProbabilities(SerModelImpl& model,
   model.eval();
   torch::NoGradGuard noGrad;
   for (std::size_t start = 0; start < features.size(); start += std::size_t(batchSize)) {
+    if (isCancelled(cancel)) throw Cancelled("cancelled during prediction");
     const std::size_t end = std::min(features.size(), start + std::size_t(batchSize));
     std::vector<const FeatureMatrix*> clips;
     for (std::size_t i = start; i < end; ++i) clips.push_back(&features[i]);
@@ -57,6 +58,7 @@ TrainedModel loadTrainedModel(const std::filesystem::path& checkpoint, DeviceCho
   CheckpointFile file(checkpoint);
   TrainedModel trained;
   trained.meta = file.meta();
+  trained.integrityNote = file.integrityNote();
   ModelOptions options;
   try {
     const CheckpointModelMeta m = checkpointModelMeta(trained.meta);
@@ -78,7 +80,7 @@ TrainedModel loadTrainedModel(const std::filesystem::path& checkpoint, DeviceCho
 std::vector<std::vector<float>> predictProbabilities(const TrainedModel& trained,
                                                      const std::vector<FeatureMatrix>& features,
                                                      const std::vector<std::string>& speakers,
-                                                     int batchSize) {
+                                                     int batchSize, const CancelFlag* cancel) {
   for (std::size_t i = 0; i < features.size(); ++i)
     if (features[i].rows != trained.inputRows || features[i].cols != trained.inputCols)
       throw Error("clip " + std::to_string(i) + " has shape " + std::to_string(features[i].rows) +
@@ -87,7 +89,7 @@ std::vector<std::vector<float>> predictProbabilities(const TrainedModel& trained
   const std::vector<BandStats> plan = trained.normaliser.plan(features, speakers);
   std::vector<FeatureMatrix> normalised = features;
   for (std::size_t i = 0; i < normalised.size(); ++i) FeatureNormaliser::apply(normalised[i], plan[i]);
-  return predictProbabilities(*trained.model, normalised, batchSize);
+  return predictProbabilities(*trained.model, normalised, batchSize, cancel);
 }
 
 }  // namespace ser

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/progress.h"
 #include "core/features/feature_matrix.h"
 #include "core/model/ser_model.h"
 #include "core/train/compute_device.h"
@@ -21,10 +22,11 @@ torch::Tensor makeBatchTensor(const std::vector<const FeatureMatrix*>& clips);
 
 // Softmax probabilities [clip][class] for already-normalised clips, computed in batches of
 // `batchSize` in eval mode without gradients, on the device of the model's parameters.
-// Leaves the model in eval mode.
+// Leaves the model in eval mode. Polls `cancel` between batches: throws ser::Cancelled when set.
 std::vector<std::vector<float>> predictProbabilities(SerModelImpl& model,
                                                      const std::vector<FeatureMatrix>& features,
-                                                     int batchSize = 64);
+                                                     int batchSize = 64,
+                                                     const CancelFlag* cancel = nullptr);
 
 // A trained model restored from a checkpoint, with what it needs to treat new clips as training did.
 struct TrainedModel {
@@ -35,6 +37,7 @@ struct TrainedModel {
   int inputCols = 0;              // frames
   nlohmann::json meta;            // the whole checkpoint metadata ("run" = the caller's;
                                   // "experiment" in checkpoints written before format 2)
+  std::string integrityNote;      // CheckpointFile::integrityNote(): empty when verified
 };
 
 // Throws ser::Error naming the path for unreadable or incompatible files.
@@ -46,6 +49,7 @@ TrainedModel loadTrainedModel(const std::filesystem::path& checkpoint,
 std::vector<std::vector<float>> predictProbabilities(const TrainedModel& trained,
                                                      const std::vector<FeatureMatrix>& features,
                                                      const std::vector<std::string>& speakers,
-                                                     int batchSize = 64);
+                                                     int batchSize = 64,
+                                                     const CancelFlag* cancel = nullptr);
 
 }  // namespace ser

@@ -235,6 +235,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     }
     last.loadModel(*model, dev);
     last.loadOptimizer(*optimizer, dev);
+    if (const std::string note = last.integrityNote(); !note.empty()) log("note: " + note);
     log("Resuming after epoch " + std::to_string(state.epoch) + " (best so far: epoch " +
         std::to_string(state.best_epoch) + ", UAR " + fmt(state.best_val_uar) + ")");
   }

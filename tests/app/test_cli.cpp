@@ -1,5 +1,7 @@
 // End-to-end tests of `serwb`: each test runs the real binary on corpora written in the test
 // (the synthetic demo corpus, RAVDESS-layout fixtures) and checks its JSON, exit codes and files.
+#include <signal.h>
+
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -114,6 +116,32 @@ void blockCache(const std::string& dir) {
     std::snprintf(name, sizeof name, "%02x", i);
     std::ofstream(dir + "/" + name) << "x";
   }
+}
+
+QByteArray fileBytes(const QString& path) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// Starts `serwb args`, waits until its stderr shows `marker`, then sends `signal`.
+Result signalWhenSeen(const QStringList& args, const QString& marker, int signal) {
+  QProcess p;
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  env.insert("OPENBLAS_NUM_THREADS", "1");
+  p.setProcessEnvironment(env);
+  p.start(SERWB_BINARY, args);
+  QByteArray err;
+  QElapsedTimer timer;
+  timer.start();
+  while (!err.contains(marker.toUtf8()) && p.state() != QProcess::NotRunning && timer.elapsed() < 300000) {
+    p.waitForReadyRead(200);
+    err += p.readAllStandardError();
+  }
+  if (p.state() != QProcess::NotRunning) ::kill(pid_t(p.processId()), signal);
+  p.waitForFinished(300000);
+  err += p.readAllStandardError();
+  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+          QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(err)};
 }
 
 }  // namespace
@@ -552,6 +580,85 @@ class TestCli : public QObject {
     QVERIFY2(ms.code == 0, ms.err.c_str());
     QCOMPARE(jsonBytes(nlohmann::json::parse(ms.out)["speaker_ids"][0].get<std::string>()),
              std::string("latin:Jos\xe9"));
+  void finishedRunsAreNotOverwritten() {
+    const QString run = tmp_.path() + "/runs/svm";  // written by svmTrainEvaluatePredict
+    QVERIFY(QFileInfo::exists(run + "/model.svm"));
+    const QByteArray metrics = fileBytes(run + "/metrics.json");
+    const QByteArray config = fileBytes(run + "/config.json");
+    const Result ev = serwb({"evaluate", "--checkpoint", run + "/model.svm", "--ravdess", acted(),
+                             "--out", run, "--cache", tmp_.path() + "/cache", "--quiet"});
+    QCOMPARE(ev.code, 1);
+    QVERIFY2(ev.err.contains("already holds") && ev.err.contains("--overwrite"), qPrintable(ev.err));
+    const Result tr = serwb({"train", "--ravdess", acted(), "--model", "svm", "--out", run,
+                             "--cache", tmp_.path() + "/cache", "--quiet"});
+    QCOMPARE(tr.code, 1);
+    QVERIFY2(tr.err.contains("already holds") && tr.err.contains("--resume"), qPrintable(tr.err));
+    QCOMPARE(fileBytes(run + "/metrics.json"), metrics);
+    QCOMPARE(fileBytes(run + "/config.json"), config);
+
+    // reproduce refuses a folder holding a study before writing demo corpora into it.
+    const QString study = tmp_.path() + "/study";
+    QVERIFY(QDir().mkpath(study));
+    QFile table(study + "/table.json");
+    QVERIFY(table.open(QIODevice::WriteOnly));
+    table.write("{}");
+    table.close();
+    const Result re = serwb({"reproduce", "--demo", "--out", study, "--quiet"});
+    QCOMPARE(re.code, 1);
+    QVERIFY2(re.err.contains("--overwrite"), qPrintable(re.err));
+    QVERIFY(!QFileInfo::exists(study + "/demo-corpora"));
+  }
+
+  void resumeRefusesAnotherExperiment() {
+    const QString run = tmp_.path() + "/runs/resume";
+    const QStringList common = {"--cache", tmp_.path() + "/cache", "--json", "--quiet"};
+    const Result first = serwb(QStringList{"train", "--ravdess", acted(), "--model", "cnn", "--epochs", "1",
+                                           "--seconds", "1.0", "--batch-size", "16", "--test-speakers",
+                                           "demo-acted:01", "--val-speakers", "demo-acted:02", "--out", run} +
+                               common);
+    QVERIFY2(first.code == 0, qPrintable(first.err));
+    const QByteArray config = fileBytes(run + "/config.json");
+    // Without --experiment, --resume continues the run's own experiment.json with the flags over it.
+    const Result seed = serwb(QStringList{"train", "--out", run, "--resume", "--seed", "7"} + common);
+    QCOMPARE(seed.code, 1);
+    QVERIFY2(seed.err.contains("cannot resume") && seed.err.contains("seed (42 -> 7)"), qPrintable(seed.err));
+    const Result split = serwb(QStringList{"train", "--out", run, "--resume", "--test-speakers",
+                                           "demo-acted:03", "--epochs", "2"} + common);
+    QCOMPARE(split.code, 1);
+    QVERIFY2(split.err.contains("split.test_speakers"), qPrintable(split.err));
+    QCOMPARE(fileBytes(run + "/config.json"), config);
+    const Result more = serwb(QStringList{"train", "--out", run, "--resume", "--epochs", "2"} + common);
+    QVERIFY2(more.code == 0, qPrintable(more.err));
+    QCOMPARE(more.json()["epochs"].get<int>(), 2);
+    const QByteArray log = fileBytes(run + "/train.log");
+    QVERIFY2(log.contains("epoch 1:") && log.contains("epoch 2:"), log.constData());
+  }
+
+  void ctrlCExits130AndSaysWhatToResume() {
+    const QString run = tmp_.path() + "/runs/interrupted";
+    const Result r = signalWhenSeen({"train", "--ravdess", acted(), "--model", "cnn", "--epochs", "200",
+                                     "--seconds", "1.0", "--batch-size", "16", "--patience", "0",
+                                     "--out", run, "--cache", tmp_.path() + "/cache"},
+                                    "epoch   1 ", SIGINT);
+    QCOMPARE(r.code, 130);
+    QVERIFY2(r.out.contains("continue with --resume"), qPrintable(r.out + r.err));
+    QVERIFY(QFileInfo::exists(run + "/last.ckpt"));
+    QVERIFY(!QFileInfo::exists(run + "/metrics.json"));
+  }
+
+  void killedRunLeavesItsLog() {
+    const QString run = tmp_.path() + "/runs/killed";
+    const Result r = signalWhenSeen({"train", "--ravdess", acted(), "--model", "cnn", "--epochs", "200",
+                                     "--seconds", "1.0", "--batch-size", "16", "--patience", "0",
+                                     "--out", run, "--cache", tmp_.path() + "/cache"},
+                                    "epoch   1 ", SIGKILL);
+    QCOMPARE(r.code, -1);
+    const QByteArray log = fileBytes(run + "/train.log");
+    QVERIFY2(log.contains("== train") && log.contains("epoch 1:"), log.constData());
+    // A killed run in the folder: a new one needs --resume or --overwrite.
+    const Result again = serwb({"train", "--ravdess", acted(), "--out", run, "--quiet"});
+    QCOMPARE(again.code, 1);
+    QVERIFY2(again.err.contains("--overwrite"), qPrintable(again.err));
   }
 
   void randomSplitSaysItLeaksSpeakers() {

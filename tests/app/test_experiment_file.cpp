@@ -1,5 +1,8 @@
 // Experiment files: JSON round trip, strict keys, value checks naming the key, label lists.
+#include <QTemporaryDir>
 #include <QtTest>
+
+#include <fstream>
 
 #include "core/base/error.h"
 #include "core/experiment/experiment.h"
@@ -95,6 +98,62 @@ class TestExperimentFile : public QObject {
     } catch (const ser::Error& e) {
       QVERIFY2(QString(e.what()).contains(mention), e.what());
     }
+  }
+
+  // Files read with loadExperimentFile: bounded nesting, numbers that do not fit, whole numbers,
+  // nested unknown keys; every message names the file and the key and stays one short line.
+  void fileRefusals_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("mention");
+    const QByteArray corpora = R"("corpora": [{"reader": "ravdess", "path": "/x"}])";
+    QTest::newRow("100000 levels of nesting")
+        << QByteArray("{" + corpora + R"(, "split": )") + QByteArray(100000, '[') +
+               QByteArray(100000, ']') + "}"
+        << "deeper than 64";
+    QTest::newRow("number overflow") << "{" + corpora + R"(, "training": {"learning_rate": 1e999}})"
+                                     << "training.learning_rate";
+    QTest::newRow("fractional epochs") << "{" + corpora + R"(, "training": {"epochs": 1.7}})"
+                                       << "'training.epochs' must be a whole number, got: 1.7";
+    QTest::newRow("fractional fold") << "{" + corpora + R"(, "split": {"folds": 2.5}})"
+                                     << "'split.folds' must be a whole number";
+    QTest::newRow("unknown nested training key")
+        << "{" + corpora + R"(, "training": {"spec_augment": {"time_maskz": 2}}})"
+        << "training.spec_augment.time_maskz";
+    QTest::newRow("unknown training key") << "{" + corpora + R"(, "training": {"epochz": 2}})"
+                                          << "training.epochz";
+    QTest::newRow("integer beyond int") << "{" + corpora + R"(, "training": {"epochs": 99999999999}})"
+                                        << "99999999999";
+    QTest::newRow("negative seed") << "{" + corpora + R"(, "seed": -1})" << "'seed' = -1";
+    QTest::newRow("huge value") << "{" + corpora + ", \"model\": \"" + QByteArray(5000000, 'x') + "\"}"
+                                << "(5000002 bytes)";
+    QTest::newRow("huge wrong type") << "{" + corpora + ", \"labels\": [\"" + QByteArray(5000000, 'y') + "\"]}"
+                                     << "labels";
+  }
+  void fileRefusals() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, mention);
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("experiment.json").toStdString();
+    std::ofstream(path, std::ios::binary).write(json.constData(), json.size());
+    try {
+      ser::loadExperimentFile(path);
+      QFAIL("accepted");
+    } catch (const ser::Error& e) {
+      const QString message = QString::fromUtf8(e.what());
+      QVERIFY2(message.contains(mention), e.what());
+      QVERIFY2(message.contains(QString::fromStdString(path)), e.what());
+      QVERIFY2(message.size() < 600, qPrintable(message.left(600)));
+      QVERIFY2(!message.contains('\n'), qPrintable(message.left(600)));
+    }
+  }
+
+  void quotedValuesAreBounded() {
+    QCOMPARE(ser::quoteForMessage("short"), std::string("short"));
+    const std::string cut = ser::quoteForMessage(std::string(1000, 'a'), 10);
+    QCOMPARE(cut, std::string("aaaaaaaaaa... (1000 bytes)"));
+    QCOMPARE(ser::quoteForMessage("a\nb"), std::string("a\\nb"));
+    // Never a broken UTF-8 sequence: "é" is two bytes, the cut backs up before it.
+    QCOMPARE(ser::quoteForMessage("abcdefghi\xc3\xa9z", 10), std::string("abcdefghi... (12 bytes)"));
   }
 
   void labelListsFollowCanonicalOrderAndPresence() {

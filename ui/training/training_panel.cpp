@@ -31,6 +31,7 @@
 #include "core/base/error.h"
 #include "core/experiment/experiment.h"
 #include "core/pipeline/experiment_runner.h"
+#include "core/pipeline/output_folder.h"
 #include "ui/common/background_job.h"
 #include "ui/training/compute_info.h"
 #include "ui/training/experiment_from_selection.h"
@@ -269,7 +270,7 @@ void TrainingPanel::start() {
   if (outputDir().isEmpty() || (!outputChosen_ && QFileInfo::exists(outputDir())))
     output_->setText(defaultRunDir(settings_->modelName()));
   const QString dir = outputDir();
-  if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("experiment.json"))) &&
+  if (holdsResult(dir.toStdString()) &&
       QMessageBox::question(this, tr("Run folder in use"),
                             tr("%1 already holds a run. Train a new model into it, replacing that run?")
                                 .arg(QDir::toNativeSeparators(dir))) != QMessageBox::Yes)
@@ -318,6 +319,7 @@ void TrainingPanel::launch(const Experiment& experiment, const QString& dir, boo
         RunOptions o;
         o.outDir = outDir;
         o.resume = resume;
+        o.overwrite = !resume;  // start() asked before replacing a run (replaced as a whole)
         o.progress = &p;
         o.observer = adapter;
         o.listener = adapter;

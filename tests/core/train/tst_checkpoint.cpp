@@ -19,6 +19,19 @@ std::string pathIn(const QTemporaryDir& dir, const char* name) {
   return dir.filePath(QString::fromLatin1(name)).toStdString();
 }
 
+// Flips the highest exponent bit of the first float of `tensor` where its bytes occur in the file
+// (a single bit error turning a weight into a huge but finite number). False when not found.
+bool flipExponentInFile(const std::string& path, const torch::Tensor& tensor) {
+  const torch::Tensor t = tensor.detach().contiguous();
+  const std::string needle(static_cast<const char*>(t.data_ptr()), t.nbytes());
+  std::string bytes = readFile(path);
+  const std::size_t at = bytes.find(needle);
+  if (at == std::string::npos || bytes.find(needle, at + 1) != std::string::npos) return false;
+  bytes[at + 3] = char(bytes[at + 3] ^ 0x40);  // little-endian float: byte 3 = sign + exponent
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
+  return true;
+}
+
 // One Adam step so the optimiser has state worth saving.
 void step(CompactCnnImpl& model, torch::optim::Adam& adam) {
   adam.zero_grad();
@@ -131,6 +144,71 @@ class TestCheckpoint : public QObject {
     } catch (const Error& e) {
       QVERIFY2(QString::fromStdString(e.what()).contains("do not fit"), e.what());
     }
+  }
+
+  void flippedExponentIsDamage() {
+    QTemporaryDir dir;
+    torch::manual_seed(4);
+    CompactCnnImpl model(4, 0.0);
+    const std::string path = pathIn(dir, "flip.ckpt");
+    writeCheckpoint(path, model, nullptr, nlohmann::json::object());
+    QVERIFY(CheckpointFile(path).integrityNote().empty());
+    const auto params = model.named_parameters();
+    QVERIFY(flipExponentInFile(path, params[params.keys().front()]));
+    CompactCnnImpl copy(4, 0.0);
+    try {
+      CheckpointFile(path).loadModel(copy, torch::kCPU);
+      QFAIL("a damaged checkpoint loaded");
+    } catch (const Error& e) {
+      const QString message = QString::fromStdString(e.what());
+      QVERIFY2(message.contains(QString::fromStdString(path)), e.what());
+      QVERIFY2(message.contains("damaged") && message.contains("checksum"), e.what());
+    }
+  }
+
+  void nonFiniteWeightsAreDamage() {
+    QTemporaryDir dir;
+    CompactCnnImpl model(4, 0.0);
+    {
+      torch::NoGradGuard noGrad;
+      model.named_parameters()[model.named_parameters().keys().back()][0] = NAN;
+    }
+    const std::string path = pathIn(dir, "nan.ckpt");
+    writeCheckpoint(path, model, nullptr, nlohmann::json::object());  // checksum of NaN weights
+    CompactCnnImpl copy(4, 0.0);
+    try {
+      CheckpointFile(path).loadModel(copy, torch::kCPU);
+      QFAIL("NaN weights loaded");
+    } catch (const Error& e) {
+      const QString message = QString::fromStdString(e.what());
+      QVERIFY2(message.contains("damaged") && message.contains("NaN"), e.what());
+      QVERIFY2(message.contains(QString::fromStdString(model.named_parameters().keys().back())), e.what());
+    }
+  }
+
+  void checkpointWithoutChecksumLoadsWithNote() {
+    // Written as serwb wrote checkpoints before the checksum.
+    QTemporaryDir dir;
+    torch::manual_seed(6);
+    CompactCnnImpl model(4, 0.0);
+    const std::string path = pathIn(dir, "old.ckpt");
+    {
+      torch::serialize::OutputArchive archive;
+      archive.write("format", c10::IValue(std::string("serwb-checkpoint")));
+      archive.write("version", c10::IValue(std::int64_t(1)));
+      archive.write("meta", c10::IValue(std::string("{}")));
+      torch::serialize::OutputArchive nested(archive.compilation_unit());
+      model.save(nested);
+      archive.write("model", nested);
+      archive.save_to(path);
+    }
+    const CheckpointFile file(path);
+    QVERIFY(file.integrityNote().find("no weights checksum") != std::string::npos);
+    CompactCnnImpl copy(4, 0.0);
+    file.loadModel(copy, torch::kCPU);
+    for (const auto& item : model.named_parameters())
+      QVERIFY(torch::equal(item.value(), copy.named_parameters()[item.key()]));
+    QCOMPARE(weightsChecksum(copy), weightsChecksum(model));
   }
 
   void trainedModelNeedsMetadata() {

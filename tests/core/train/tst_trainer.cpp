@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/train/checkpoint.h"
 #include "core/train/predictor.h"
@@ -160,6 +161,31 @@ class TestTrainer : public QObject {
     }
     QVERIFY_THROWS_EXCEPTION(
         Error, Trainer(fastOptions()).train(train_, validation_, kClasses, dirPath(dir_, "none"), {}, true));
+  }
+
+  void damagedLastCheckpointIsNamedOnResume() {
+    const std::string folder = dirPath(dir_, "damaged");
+    TrainerOptions o = fastOptions();
+    o.epochs = 1;
+    const TrainResult first = Trainer(o).train(train_, validation_, kClasses, folder);
+    // One flipped exponent bit in the first weight of last.ckpt: finite, wildly wrong.
+    const TrainedModel stored = loadTrainedModel(first.last_checkpoint, DeviceChoice::Cpu, 1);
+    const torch::Tensor weight = stored.model->parameters().front().detach().contiguous();
+    const std::string needle(static_cast<const char*>(weight.data_ptr()), weight.nbytes());
+    std::string bytes = readFile(first.last_checkpoint);
+    const std::size_t at = bytes.find(needle);
+    QVERIFY(at != std::string::npos);
+    bytes[at + 3] = char(bytes[at + 3] ^ 0x40);
+    writeFileAtomic(first.last_checkpoint, bytes);
+    o.epochs = 2;
+    try {
+      Trainer(o).train(train_, validation_, kClasses, folder, {}, /*resume=*/true);
+      QFAIL("resumed from a damaged checkpoint");
+    } catch (const Error& e) {
+      const QString message = QString::fromStdString(e.what());
+      QVERIFY2(message.contains("last.ckpt") && message.contains("damaged"), e.what());
+      QVERIFY2(!message.contains("diverged"), e.what());
+    }
   }
 
   void predictsFromBestCheckpoint() {
