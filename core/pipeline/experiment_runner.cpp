@@ -407,6 +407,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       probs = predictProbabilities(trained, test.features, test.speakers,
                                    e.training.eval_batch_size);
       extra["device"] = result.device;
+      extra["precision"] = result.precision;
       extra["train_seconds"] = result.train_seconds;
       extra["train_samples_per_second"] = result.train_samples_per_second;
       extra["best_epoch"] = result.best_epoch;
@@ -443,7 +444,7 @@ struct LoadedModel {
   nlohmann::json experiment;
 };
 
-LoadedModel loadModel(const std::string& path) {
+LoadedModel loadModel(const std::string& path, DeviceChoice device = DeviceChoice::Auto) {
   LoadedModel m;
   if (fs::path(path).extension() == ".svm") {
     m.svm = true;
@@ -462,7 +463,7 @@ LoadedModel loadModel(const std::string& path) {
     c.erase("resolved");
     m.experiment = c;
   } else {
-    m.network = std::make_unique<TrainedModel>(loadTrainedModel(path));
+    m.network = std::make_unique<TrainedModel>(loadTrainedModel(path, device));
     const nlohmann::json& meta = m.network->meta;
     if (!meta.contains("experiment") || !meta["experiment"].contains("labels"))
       throw Error("'" + path + "': checkpoint has no label list (not written by serwb train?)");
@@ -512,7 +513,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   outcome.dir = dir.string();
   outcome.checkpoint = options.checkpoint;
 
-  const LoadedModel model = loadModel(options.checkpoint);
+  const LoadedModel model = loadModel(options.checkpoint, options.device);
   const LabelSetKind kind =
       labelSetKindFromString(model.experiment.value("labels", std::string("native")));
   const CommonLabelPolicy policy =

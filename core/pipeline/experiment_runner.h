@@ -56,6 +56,7 @@ struct EvaluateOptions {
   std::vector<std::string> speakers;  // only these speakers (empty = all)
   std::string outDir;               // metrics.json + predictions.csv + config.json
   std::string cache;                // feature cache; empty = the default
+  DeviceChoice device = DeviceChoice::Auto;  // where the network runs (a CUDA checkpoint runs on the CPU too)
   ProgressReporter* progress = nullptr;
   RunListener* listener = nullptr;
   const CancelFlag* cancel = nullptr;

@@ -14,9 +14,17 @@
 
 namespace ser {
 
+// Checkpoints move between devices: the weights are always written from CPU copies, and loading
+// maps every tensor (weights and optimiser state) onto the device asked for, so a checkpoint written
+// on CUDA loads on a CPU-only machine and the reverse.
+
 // Writes atomically (temporary file + rename). Throws ser::Error naming the path.
 void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const nlohmann::json& meta);
+
+// torch::nn::Module::save with every parameter and buffer copied to contiguous CPU memory first, so
+// the archive holds no device tensors (the layout Module::load reads).
+void saveModuleOnCpu(const torch::nn::Module& module, torch::serialize::OutputArchive& archive);
 
 // A checkpoint read into memory. Construction validates the file; every failure (missing,
 // truncated, corrupt, not a checkpoint, wrong shapes) is a ser::Error naming the path and reason.
