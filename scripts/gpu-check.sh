@@ -45,7 +45,7 @@ Options:
   --python PY      the Python with PyTorch (default: python3; with --cpu: /usr/bin/python3)
   --jobs N         build jobs (default: all cores)
   --skip-build     reuse the build in --out
-  --tolerance X    largest accepted |test UAR(CUDA) - test UAR(CPU)| (default 0.15)
+  --tolerance X    largest accepted |test UAR(CUDA) - test UAR(CPU)| (default 0.2; the demo test set is ~36 clips)
   --gather DIR     download the .deb files into DIR (on Debian 12, with network) and exit
   -h, --help       this text
 EOF
@@ -57,7 +57,7 @@ debs=""
 python=""
 jobs="$(nproc 2>/dev/null || echo 4)"
 skip_build=0
-tolerance=0.15
+tolerance=0.2
 gather=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -284,11 +284,13 @@ for model in ("cnn", "resnet18"):
     worst = max((abs(float(accel[p][k]) - float(cpu[p][k])) for p in common for k in prob_cols), default=float("nan"))
     same = sum(accel[p]["predicted"] == cpu[p]["predicted"] for p in common) if common and "predicted" in accel[common[0]] else None
     evaluation[model] = {"clips": len(common), "max_probability_difference": worst, "same_label": same}
-    # bf16/fp16 on the GPU vs fp32 on the CPU: probabilities agree to a few 1e-2, not to float epsilon.
-    limit = 1e-4 if training[model]["accel"]["precision"] == "fp32" else 5e-2
+    # Prediction runs in fp32 on both sides; on CUDA cuDNN may use TF32 convolutions (Ampere and
+    # newer), so the GPU side agrees with the CPU to about 1e-2, the CPU side to float rounding.
+    limit = 2e-2 if mode == "gpu" else 1e-5
     check(f"{model}: accelerator checkpoint evaluated on the CPU gives the accelerator's predictions",
           len(common) > 0 and len(common) == len(accel) and worst <= limit,
-          f"{len(common)} clips, largest probability difference {worst:.2e} (limit {limit:g})")
+          f"{len(common)} clips, largest probability difference {worst:.2e} (limit {limit:g}), "
+          f"same label for {same}")
 
 resumed = metrics("cnn-resume")
 check("cnn: accelerator run resumed on the CPU", resumed.get("epochs") == 2,
