@@ -29,11 +29,13 @@ into a private prefix. Gather them on a Debian 12 machine with
 which runs, in DIR,
 
     apt-get download libsndfile1-dev libsndfile1 libflac12 libmp3lame0 libmpg123-0 libogg0 \
-      libopus0 libvorbis0a libvorbisenc2 libsoxr-dev libsoxr0 libsoxr-lsr0 libgomp1 libfftw3-dev \
-      libfftw3-single3 libfftw3-double3 libfftw3-long3 libfftw3-quad3 libfftw3-bin libsvm-dev \
-      libsvm3 libcli11-dev nlohmann-json3-dev pkgconf pkgconf-bin libpkgconf3
+      libopus0 libvorbis0a libvorbisenc2 libflac-dev libogg-dev libvorbis-dev libopus-dev \
+      libmpg123-dev libsoxr-dev libsoxr0 libsoxr-lsr0 libgomp1 libfftw3-dev libfftw3-single3 \
+      libfftw3-double3 libfftw3-long3 libfftw3-quad3 libfftw3-bin libsvm-dev libsvm3 \
+      libcli11-dev nlohmann-json3-dev pkgconf pkgconf-bin libpkgconf3
 
-(the development packages and their runtime dependencies; ~15 MB), then copy DIR next to the
+(the development packages, the .pc files sndfile.pc requires, and the runtime dependencies;
+31 files, 8 MB), then copy DIR next to the
 repository. Debian 12's libraries need glibc >= 2.36 on the GPU machine.
 
 Options:
@@ -76,7 +78,7 @@ while [ $# -gt 0 ]; do
 done
 
 deb_names="libsndfile1-dev libsndfile1 libflac12 libmp3lame0 libmpg123-0 libogg0 libopus0 libvorbis0a
-  libvorbisenc2 libsoxr-dev libsoxr0 libsoxr-lsr0 libgomp1 libfftw3-dev libfftw3-single3 libfftw3-double3
+  libvorbisenc2 libflac-dev libogg-dev libvorbis-dev libopus-dev libmpg123-dev libsoxr-dev libsoxr0 libsoxr-lsr0 libgomp1 libfftw3-dev libfftw3-single3 libfftw3-double3
   libfftw3-long3 libfftw3-quad3 libfftw3-bin libsvm-dev libsvm3 libcli11-dev nlohmann-json3-dev pkgconf
   pkgconf-bin libpkgconf3"
 if [ -n "$gather" ]; then
@@ -134,7 +136,7 @@ if [ "$mode" = gpu ]; then
   prefix_path="$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)')"
 fi
 cmake_args=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSERWB_BUILD_GUI=OFF
-            -DBUILD_TESTING=OFF -DCMAKE_DISABLE_FIND_PACKAGE_Qt6=ON -DSERWB_BUILD_BENCHMARKS=ON)
+            -DBUILD_TESTING=OFF -DSERWB_BUILD_BENCHMARKS=ON)
 if [ -n "$debs" ]; then
   deps="$out/deps"
   say "unpacking $(ls "$debs"/*.deb | wc -l) .deb files from $debs into $deps"
