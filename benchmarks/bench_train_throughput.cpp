@@ -3,7 +3,10 @@
 //   "step": forward + cross-entropy + backward + Adam step on a ready batch (compare with
 //           bench_train_throughput.py, which times the same loop in PyTorch);
 //   "trainer": ser::Trainer for one epoch (batch assembly, normalisation, SpecAugment, steps),
-//           as reported by TrainResult::train_samples_per_second.
+//           as reported by TrainResult::train_samples_per_second (on CUDA: the features resident
+//           on the device unless --data-placement host, each loss read back one step late).
+// --precision fp16/bf16 (CUDA) runs both under autocast, fp16 with the dynamic loss scaler, as
+// bench_train_throughput.py does with torch.autocast and GradScaler; --channels-last likewise.
 // Run with OPENBLAS_NUM_THREADS=1. Prints one JSON object. The engine keeps large blocks on the
 // heap (ser::keepLargeAllocationsOnHeap); SERWB_MALLOC=default measures it without.
 #include <CLI/CLI.hpp>
@@ -17,31 +20,48 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/error.h"
 #include "core/model/model_factory.h"
 #include "core/train/compute_device.h"
+#include "core/train/loss_scaler.h"
+#include "core/train/mixed_precision.h"
 #include "core/train/optimizer.h"
 #include "core/train/trainer.h"
 
 namespace {
 
 double stepThroughput(ser::ModelKind kind, int batch, int rows, int cols, int classes, int warmup,
-                      int steps, torch::Device device) {
+                      int steps, torch::Device device, ser::Precision precision, bool channelsLast) {
   torch::manual_seed(0);
   ser::ModelOptions options;
   options.kind = kind;
   options.numClasses = classes;
   ser::SerModel model = ser::makeModel(options);
   model->to(device);
+  if (channelsLast) ser::toChannelsLast(*model);
   model->train();
   torch::optim::Adam adam(model->parameters(), torch::optim::AdamOptions(1e-3));
   torch::Tensor x = torch::randn({batch, 1, rows, cols}).to(device);
+  if (channelsLast) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   torch::Tensor y = torch::randint(0, classes, {batch}, torch::kInt64).to(device);
+  ser::DynamicLossScaler scaler;
+  const std::vector<torch::Tensor> params = model->parameters();
   auto step = [&] {
     ser::clearGradients(adam);  // as the trainer does
-    torch::Tensor loss = torch::nn::functional::cross_entropy(model->forward(x), y);
-    loss.backward();
-    adam.step();
-    return loss.item<double>();
+    torch::Tensor logits;
+    {
+      ser::AutocastGuard autocast(precision);
+      logits = model->forward(x);
+    }
+    torch::Tensor loss = torch::nn::functional::cross_entropy(logits.to(torch::kFloat32), y);
+    if (precision == ser::Precision::Fp16) {
+      scaler.scaleLoss(loss).backward();
+      scaler.step(adam, params);
+    } else {
+      loss.backward();
+      adam.step();
+    }
+    return loss.item<double>();  // one host sync per step, as the Python loop's loss.item()
   };
   for (int i = 0; i < warmup; ++i) step();
   const auto start = std::chrono::steady_clock::now();
@@ -51,7 +71,8 @@ double stepThroughput(ser::ModelKind kind, int batch, int rows, int cols, int cl
 }
 
 double trainerThroughput(ser::ModelKind kind, int batch, int rows, int cols, int classes, int steps,
-                         int threads) {
+                         int threads, ser::DeviceChoice device, ser::Precision precision, bool channelsLast,
+                         ser::DataPlacement placement) {
   ser::TrainingSet set;
   torch::manual_seed(1);
   for (int i = 0; i < batch * steps; ++i) {
@@ -71,6 +92,10 @@ double trainerThroughput(ser::ModelKind kind, int batch, int rows, int cols, int
   o.epochs = 1;
   o.batch_size = batch;
   o.threads = threads;
+  o.device = device;
+  o.precision = precision;
+  o.channels_last = channelsLast;
+  o.data_placement = placement;
   const auto dir = std::filesystem::temp_directory_path() /
                    ("serwb_bench_" + std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id())));
   const ser::TrainResult r = ser::Trainer(o).train(set, validation, classes, dir);
@@ -84,8 +109,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Training throughput of the SER Workbench engine (libtorch)"};
   int batch = 32, warmup = 3, steps = 10, threads = 0, rows = 64, cols = 301, classes = 6;
   std::vector<std::string> models = {"resnet18", "cnn"};
-  std::string device = "auto";
-  bool withTrainer = true;
+  std::string device = "auto", precision = "fp32", placement = "auto";
+  bool withTrainer = true, channelsLast = false;
   app.add_option("--batch-size", batch, "samples per step")->check(CLI::Range(1, 4096));
   app.add_option("--warmup", warmup, "untimed steps first")->check(CLI::Range(0, 1000));
   app.add_option("--steps", steps, "timed steps")->check(CLI::Range(1, 100000));
@@ -94,16 +119,25 @@ int main(int argc, char** argv) {
   app.add_option("--cols", cols, "frames")->check(CLI::Range(1, 100000));
   app.add_option("--models", models, "resnet18 and/or cnn")->delimiter(',');
   app.add_option("--device", device, "auto, cpu or cuda");
+  app.add_option("--precision", precision, "fp32, fp16 or bf16 (the last two: CUDA), or auto");
+  app.add_flag("--channels-last", channelsLast, "CUDA: channels-last (NHWC) weights and inputs");
+  app.add_option("--data-placement", placement, "trainer: auto, host or device");
   app.add_flag("!--no-trainer", withTrainer, "skip the whole-trainer measurement");
   CLI11_PARSE(app, argc, argv);
 
   try {
-    const ser::ComputeDevice dev = ser::selectComputeDevice(ser::deviceChoiceFromString(device), threads);
+    const ser::DeviceChoice choice = ser::deviceChoiceFromString(device);
+    const ser::ComputeDevice dev = ser::selectComputeDevice(choice, threads);
+    const ser::Precision prec = ser::resolvePrecision(ser::precisionFromString(precision), dev);
+    const ser::DataPlacement place = ser::dataPlacementFromString(placement);
+    if (channelsLast && !dev.device.is_cuda()) throw ser::Error("--channels-last needs CUDA");
     nlohmann::json out = {{"engine", "libtorch-cpp"},
                           {"torch_version", TORCH_VERSION},
                           {"device", dev.description},
                           {"threads", dev.threads},
                           {"heap_allocator", dev.heapAllocator},
+                          {"precision", ser::toString(prec)},
+                          {"channels_last", channelsLast},
                           {"batch_size", batch},
                           {"input", {1, rows, cols}},
                           {"warmup_steps", warmup},
@@ -116,9 +150,11 @@ int main(int argc, char** argv) {
       mo.numClasses = classes;
       nlohmann::json entry = {{"parameters", ser::countParameters(*ser::makeModel(mo))},
                               {"step_samples_per_second",
-                               stepThroughput(kind, batch, rows, cols, classes, warmup, steps, dev.device)}};
+                               stepThroughput(kind, batch, rows, cols, classes, warmup, steps, dev.device, prec,
+                                              channelsLast)}};
       if (withTrainer)
-        entry["trainer_samples_per_second"] = trainerThroughput(kind, batch, rows, cols, classes, steps, threads);
+        entry["trainer_samples_per_second"] = trainerThroughput(kind, batch, rows, cols, classes, steps, threads,
+                                                                choice, prec, channelsLast, place);
       out["models"][name] = entry;
     }
     std::cout << out.dump(2) << std::endl;

@@ -5,6 +5,8 @@ checked against the C++ figures), same batch, input shape, optimiser, warm-up an
 
 Run with Debian's PyTorch and one OpenBLAS thread:
     OPENBLAS_NUM_THREADS=1 /usr/bin/python3 benchmarks/bench_train_throughput.py --threads 2
+On a GPU (scripts/gpu-check.sh): --device cuda --precision fp32|fp16|bf16 [--channels-last]; fp16
+and bf16 run the forward pass under torch.autocast, fp16 with a GradScaler, cuDNN autotuning on.
 Prints one JSON object.
 """
 import argparse
@@ -86,20 +88,42 @@ class CompactCnn(nn.Module):
 MODELS = {"resnet18": ResNet18, "cnn": CompactCnn}
 
 
-def throughput(name, batch, rows, cols, classes, warmup, steps, device):
+DTYPES = {"fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def make_scaler(enabled):
+    if hasattr(torch, "amp") and hasattr(torch.amp, "GradScaler"):
+        return torch.amp.GradScaler("cuda", enabled=enabled)
+    return torch.cuda.amp.GradScaler(enabled=enabled)
+
+
+def throughput(name, batch, rows, cols, classes, warmup, steps, device, precision="fp32",
+               channels_last=False):
     torch.manual_seed(0)
     model = MODELS[name](classes).to(device)
+    memory_format = torch.channels_last if channels_last else torch.contiguous_format
+    model = model.to(memory_format=memory_format)
     model.train()
     params = sum(p.numel() for p in model.parameters() if p.requires_grad)
     adam = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.randn(batch, 1, rows, cols, device=device)
+    x = torch.randn(batch, 1, rows, cols, device=device).contiguous(memory_format=memory_format)
     y = torch.randint(0, classes, (batch,), device=device)
+    mixed = precision in DTYPES
+    scaler = make_scaler(precision == "fp16") if mixed else None
 
     def step():
         adam.zero_grad(set_to_none=True)  # PyTorch 2.x's default; the C++ trainer does the same
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
-        adam.step()
+        if mixed:
+            with torch.autocast("cuda", dtype=DTYPES[precision]):
+                logits = model(x)
+            loss = F.cross_entropy(logits.float(), y)
+            scaler.scale(loss).backward()
+            scaler.step(adam)
+            scaler.update()
+        else:
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            adam.step()
         return loss.item()
 
     for _ in range(warmup):
@@ -121,6 +145,8 @@ def main():
     ap.add_argument("--cols", type=int, default=301)
     ap.add_argument("--models", default="resnet18,cnn")
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "fp16", "bf16"])
+    ap.add_argument("--channels-last", action="store_true")
     args = ap.parse_args()
 
     classes = 6
@@ -129,14 +155,19 @@ def main():
     threads = args.threads if args.threads > 0 else (os.cpu_count() or 1)
     if not use_cuda:
         torch.set_num_threads(threads)
+        if args.precision != "fp32" or args.channels_last:
+            raise SystemExit("--precision fp16/bf16 and --channels-last need CUDA")
+    else:
+        torch.backends.cudnn.benchmark = True  # as the C++ engine does on CUDA
     out = {"engine": "pytorch-python", "torch_version": torch.__version__,
-           "device": str(device) if use_cuda else f"cpu ({torch.get_num_threads()} threads)",
+           "device": f"{device} ({torch.cuda.get_device_name(0)})" if use_cuda else f"cpu ({torch.get_num_threads()} threads)",
            "threads": torch.get_num_threads(), "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
            "batch_size": args.batch_size, "input": [1, args.rows, args.cols],
+           "precision": args.precision, "channels_last": args.channels_last,
            "warmup_steps": args.warmup, "timed_steps": args.steps, "models": {}}
     for name in args.models.split(","):
         params, sps = throughput(name, args.batch_size, args.rows, args.cols, classes,
-                                 args.warmup, args.steps, device)
+                                 args.warmup, args.steps, device, args.precision, args.channels_last)
         if params != EXPECTED_PARAMETERS[name]:
             raise SystemExit(f"{name}: {params} parameters, the C++ model has {EXPECTED_PARAMETERS[name]}")
         out["models"][name] = {"parameters": params, "step_samples_per_second": sps}

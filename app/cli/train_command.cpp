@@ -66,6 +66,11 @@ class TrainCommand : public Command {
     sub.add_option("--optimizer", optimizer_, "adam | adamw | sgd");
     sub.add_option("--patience", patience_, "early stopping: epochs without validation-UAR gain (0 = off)");
     sub.add_option("--device", device_, "auto | cpu | cuda");
+    sub.add_option("--precision", precision_,
+                   "auto | fp32 | fp16 | bf16 (fp16/bf16 need CUDA; auto: bf16 on Ampere or newer, fp32 on the CPU)");
+    sub.add_flag("--channels-last", channelsLast_, "CUDA: channels-last (NHWC) activations");
+    sub.add_option("--data-placement", dataPlacement_,
+                   "auto | host | device: where batches are assembled (auto: on the GPU when the features fit)");
     sub.add_option("--seed", seed_, "seed for split, initialisation, shuffling, augmentation");
     sub.add_option("--cache", cache_, "feature cache folder (default: ~/.cache/serwb/features)");
     sub.add_flag("--resume", resume_,
@@ -112,6 +117,9 @@ class TrainCommand : public Command {
     if (given("--optimizer")) e.training.optimizer = optimizerKindFromString(optimizer_);
     if (given("--patience")) e.training.patience = patience_;
     if (given("--device")) e.training.device = deviceChoiceFromString(device_);
+    if (given("--precision")) e.training.precision = precisionFromString(precision_);
+    if (given("--channels-last")) e.training.channels_last = channelsLast_;
+    if (given("--data-placement")) e.training.data_placement = dataPlacementFromString(dataPlacement_);
     if (given("--seed")) e.seed = seed_;
     if (given("--cache")) e.cache = cache_;
     if (given("--threads")) e.training.threads = int(frontEnd_.threads);
@@ -206,13 +214,14 @@ class TrainCommand : public Command {
 
  private:
   CLI::App* sub_ = nullptr;
-  std::string experimentFile_, out_, labels_, split_, model_, pretrained_, optimizer_, device_, cache_;
+  std::string experimentFile_, out_, labels_, split_, model_, pretrained_, optimizer_, device_, cache_,
+      precision_, dataPlacement_;
   std::string foldsFile_, foldsPreset_;
   std::vector<std::string> testSpeakers_, valSpeakers_;
   double testFraction_ = 0.2, valFraction_ = 0.1, lr_ = 1e-3;
   int folds_ = 5, fold_ = 1, epochs_ = 30, batchSize_ = 32, patience_ = 8;
   std::uint32_t seed_ = 42;
-  bool resume_ = false, overwrite_ = false, json_ = false, quiet_ = false;
+  bool resume_ = false, overwrite_ = false, json_ = false, quiet_ = false, channelsLast_ = false;
   CorpusOptions corpora_;
   FrontEndOptions frontEnd_;
 };
@@ -231,6 +240,7 @@ class EvaluateCommand : public Command {
     sub.add_option("--cache", options_.cache, "feature cache folder");
     sub.add_flag("--overwrite", options_.overwrite,
                  "replace a run or evaluation already in --out (as a whole, once done)");
+    sub.add_option("--device", device_, "auto | cpu | cuda: where the network runs (any checkpoint runs on either)");
     sub.add_flag("--json", json_, "print the metrics as one JSON object");
     sub.add_flag("--quiet", quiet_, "no progress output on stderr");
   }
@@ -238,6 +248,7 @@ class EvaluateCommand : public Command {
     options_.corpora = corpora_.specs();
     if (options_.corpora.empty()) throw Error("no corpus given: use --ravdess/--crema-d/--manifest");
     options_.speakers = speakers_;
+    if (!device_.empty()) options_.device = deviceChoiceFromString(device_);
     const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
     TrainingPrinter printer(quiet_, live);
     TerminalProgress bar("features", live);
@@ -264,6 +275,7 @@ class EvaluateCommand : public Command {
   EvaluateOptions options_;
   CorpusOptions corpora_;
   std::vector<std::string> speakers_;
+  std::string device_;
   bool json_ = false, quiet_ = false;
 };
 

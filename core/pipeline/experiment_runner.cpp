@@ -591,6 +591,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
         return cancelled("cancelled during the final evaluation: training is complete");
       }
       record.training.device = result.device;
+      record.training.precision = result.precision;
       record.training.trainSeconds = result.train_seconds;
       record.training.samplesPerSecond = result.train_samples_per_second;
       record.training.bestEpoch = result.best_epoch;
@@ -631,7 +632,7 @@ struct LoadedModel {
   std::string note;  // the checkpoint's integrity note (see CheckpointFile::integrityNote)
 };
 
-LoadedModel loadModel(const std::string& path) {
+LoadedModel loadModel(const std::string& path, DeviceChoice device = DeviceChoice::Auto) {
   LoadedModel m;
   if (fs::path(path).extension() == ".svm") {
     m.svm = true;
@@ -651,7 +652,7 @@ LoadedModel loadModel(const std::string& path) {
     c.erase("resolved");
     m.experiment = c;
   } else {
-    m.network = std::make_unique<TrainedModel>(loadTrainedModel(path));
+    m.network = std::make_unique<TrainedModel>(loadTrainedModel(path, device));
     m.note = m.network->integrityNote;
     const nlohmann::json& meta = m.network->meta;
     // The runner's metadata sits under "run"; checkpoints written before it was named so hold
@@ -720,7 +721,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   outcome.checkpoint = options.checkpoint;
   for (const auto& name : folder.removed()) log("removed '" + name + "', left by a killed write");
 
-  const LoadedModel model = loadModel(options.checkpoint);
+  const LoadedModel model = loadModel(options.checkpoint, options.device);
   if (!model.note.empty()) log("note: " + model.note);
   const LabelSetKind kind =
       labelSetKindFromString(model.experiment.value("labels", std::string("native")));

@@ -75,6 +75,7 @@ struct EvaluateOptions {
   // it will be once a study being written beside its final folder is in place.
   std::string recordedCheckpoint;
   std::string cache;                // feature cache; empty = the default
+  DeviceChoice device = DeviceChoice::Auto;  // where the network runs (a CUDA checkpoint runs on the CPU too)
   ProgressReporter* progress = nullptr;
   RunListener* listener = nullptr;
   const CancelFlag* cancel = nullptr;

@@ -46,6 +46,21 @@ std::string weightsChecksum(const torch::nn::Module& model) {
   return h.hex();
 }
 
+void saveModuleOnCpu(const torch::nn::Module& module, torch::serialize::OutputArchive& archive) {
+  // torch::nn::Module::save, with every tensor copied to contiguous CPU memory first.
+  torch::NoGradGuard noGrad;
+  for (const auto& item : module.named_parameters(/*recurse=*/false))
+    archive.write(item.key(), item.value().to(torch::kCPU).contiguous());
+  for (const auto& item : module.named_buffers(/*recurse=*/false))
+    archive.write(item.key(), item.value().to(torch::kCPU).contiguous(), /*is_buffer=*/true);
+  for (const auto& child : module.named_children()) {
+    if (!child.value()->is_serializable()) continue;
+    torch::serialize::OutputArchive childArchive(archive.compilation_unit());
+    saveModuleOnCpu(*child.value(), childArchive);
+    archive.write(child.key(), childArchive);
+  }
+}
+
 void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const nlohmann::json& meta) {
   std::ostringstream bytes;
@@ -56,7 +71,7 @@ void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module&
     archive.write("meta", c10::IValue(dumpJson(meta)));
     archive.write(kChecksumKey, c10::IValue(weightsChecksum(model)));
     torch::serialize::OutputArchive modelArchive(archive.compilation_unit());
-    model.save(modelArchive);
+    saveModuleOnCpu(model, modelArchive);
     archive.write("model", modelArchive);
     if (optimizer) {
       torch::serialize::OutputArchive optimizerArchive(archive.compilation_unit());

@@ -16,6 +16,10 @@
 
 namespace ser {
 
+// Checkpoints move between devices: the weights are always written from CPU copies, and loading
+// maps every tensor (weights and optimiser state) onto the device asked for, so a checkpoint written
+// on CUDA loads on a CPU-only machine and the reverse.
+
 // Writes atomically (temporary file + rename). Throws ser::Error naming the path.
 void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module& model,
                      const torch::optim::Optimizer* optimizer, const nlohmann::json& meta);
@@ -24,6 +28,10 @@ void writeCheckpoint(const std::filesystem::path& path, const torch::nn::Module&
 // named_buffers() order: each tensor's name, dtype, shape and raw bytes (read on the CPU). The
 // same weights give the same checksum on any device.
 std::string weightsChecksum(const torch::nn::Module& model);
+
+// torch::nn::Module::save with every parameter and buffer copied to contiguous CPU memory first, so
+// the archive holds no device tensors (the layout Module::load reads).
+void saveModuleOnCpu(const torch::nn::Module& module, torch::serialize::OutputArchive& archive);
 
 // A checkpoint read into memory. Construction validates the file; every failure (missing,
 // truncated, corrupt, not a checkpoint, wrong shapes) is a ser::Error naming the path and reason.

@@ -9,6 +9,11 @@
 
 #include "core/base/error.h"
 
+#ifdef SERWB_TORCH_CUDA
+#include <ATen/Context.h>
+#include <cuda_runtime_api.h>
+#endif
+
 namespace ser {
 
 bool keepLargeAllocationsOnHeap() {
@@ -39,7 +44,17 @@ ComputeDevice selectComputeDevice(DeviceChoice choice, int threads) {
   if (choice != DeviceChoice::Cpu && cuda) {
     result.device = torch::Device(torch::kCUDA, 0);
     const auto count = torch::cuda::device_count();
-    result.description = "cuda:0 (" + std::to_string(count) + (count == 1 ? " device)" : " devices)");
+    std::string name;
+#ifdef SERWB_TORCH_CUDA
+    cudaDeviceProp props;
+    if (cudaGetDeviceProperties(&props, 0) == cudaSuccess) {
+      name = std::string(props.name) + ", ";
+      result.computeCapability = props.major * 10 + props.minor;
+    }
+    at::globalContext().setBenchmarkCuDNN(true);
+#endif
+    result.description =
+        "cuda:0 (" + name + std::to_string(count) + (count == 1 ? " device)" : " devices)");
     result.threads = torch::get_num_threads();
     return result;
   }
@@ -50,6 +65,30 @@ ComputeDevice selectComputeDevice(DeviceChoice choice, int threads) {
   result.heapAllocator = keepLargeAllocationsOnHeap();
   result.description = "cpu (" + std::to_string(n) + (n == 1 ? " thread)" : " threads)");
   return result;
+}
+
+std::int64_t freeDeviceMemory(torch::Device device) {
+  if (!device.is_cuda()) return -1;
+#ifdef SERWB_TORCH_CUDA
+  int previous = 0;
+  if (cudaGetDevice(&previous) != cudaSuccess) return -1;
+  std::size_t freeBytes = 0;
+  std::size_t totalBytes = 0;
+  const int index = device.has_index() ? device.index() : 0;
+  const bool ok = cudaSetDevice(index) == cudaSuccess && cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess;
+  cudaSetDevice(previous);
+  return ok ? std::int64_t(freeBytes) : -1;
+#else
+  return -1;
+#endif
+}
+
+bool builtWithCuda() {
+#ifdef SERWB_TORCH_CUDA
+  return true;
+#else
+  return false;
+#endif
 }
 
 }  // namespace ser

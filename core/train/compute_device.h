@@ -13,14 +13,23 @@ namespace ser {
 
 struct ComputeDevice {
   torch::Device device{torch::kCPU};
-  std::string description;  // "cpu (2 threads)" or "cuda:0 (1 device)"
+  std::string description;  // "cpu (2 threads)" or "cuda:0 (NVIDIA H100, 1 device)"
   int threads = 1;          // CPU intra-op threads in use
   bool heapAllocator = false;  // keepLargeAllocationsOnHeap() is in effect
+  int computeCapability = 0;   // CUDA: major * 10 + minor (80 Ampere A100, 90 Hopper); 0 on the CPU
 };
 
 // choice Cuda without a usable CUDA runtime throws ser::Error. threads: 0 = hardware threads.
 // On the CPU this calls torch::set_num_threads and keepLargeAllocationsOnHeap(), both process-wide.
+// On CUDA it turns cuDNN autotuning on (process-wide: the first batch of each shape is slower).
 ComputeDevice selectComputeDevice(DeviceChoice choice, int threads);
+
+// Bytes free on a CUDA device as the driver reports them (other processes' use subtracted, this
+// process's cached blocks counted as used); -1 on the CPU or when built against a CPU libtorch.
+std::int64_t freeDeviceMemory(torch::Device device);
+
+// True when this build can talk to CUDA (built against a CUDA libtorch: SERWB_TORCH_CUDA).
+bool builtWithCuda();
 
 // A CPU training step allocates and frees activations of tens of megabytes (ResNet18, batch 32:
 // up to 40 MB each). glibc serves blocks that large with mmap and returns them with munmap, so every

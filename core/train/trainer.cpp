@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -13,9 +14,12 @@
 #include "core/metrics/metrics.h"
 #include "core/model/model_factory.h"
 #include "core/train/augmentation.h"
+#include "core/train/batch_source.h"
 #include "core/train/checkpoint.h"
 #include "core/train/compute_device.h"
 #include "core/train/feature_normaliser.h"
+#include "core/train/loss_scaler.h"
+#include "core/train/mixed_precision.h"
 #include "core/train/optimizer.h"
 #include "core/train/predictor.h"
 
@@ -122,34 +126,145 @@ struct Evaluation {
   double uar = 0.0;
 };
 
-Evaluation evaluate(SerModelImpl& model, const std::vector<FeatureMatrix>& features,
-                    const std::vector<int>& labels, int numClasses, int batchSize,
-                    torch::Device device) {
+// Loss and predictions on the validation clips, batch by batch from `source`. The loss is summed
+// in float64 on the device and the predictions come back in one copy (no per-batch host sync).
+Evaluation evaluate(SerModelImpl& model, BatchSource& source, const std::vector<int>& labels,
+                    int numClasses, int batchSize, torch::Device device, Precision precision,
+                    bool channelsLast) {
   model.eval();
   torch::NoGradGuard noGrad;
-  std::vector<int> predictions;
-  predictions.reserve(features.size());
-  double lossSum = 0.0;
-  for (std::size_t start = 0; start < features.size(); start += std::size_t(batchSize)) {
-    const std::size_t end = std::min(features.size(), start + std::size_t(batchSize));
-    std::vector<const FeatureMatrix*> clips;
-    for (std::size_t i = start; i < end; ++i) clips.push_back(&features[i]);
-    torch::Tensor x = makeBatchTensor(clips).to(device);
-    torch::Tensor y = torch::tensor(std::vector<std::int64_t>(labels.begin() + start, labels.begin() + end),
-                                    torch::kInt64).to(device);
-    torch::Tensor logits = model.forward(x);
+  const std::size_t count = labels.size();
+  const torch::Tensor allLabels =
+      torch::tensor(std::vector<std::int64_t>(labels.begin(), labels.end()), torch::kInt64).to(device);
+  torch::Tensor lossSum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+  std::vector<torch::Tensor> predicted;
+  for (std::size_t start = 0; start < count; start += std::size_t(batchSize)) {
+    const std::size_t end = std::min(count, start + std::size_t(batchSize));
+    torch::Tensor x = source.validation(start, end);
+    if (channelsLast) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+    const torch::Tensor y = allLabels.slice(0, std::int64_t(start), std::int64_t(end));
+    torch::Tensor logits;
+    {
+      AutocastGuard autocast(precision);
+      logits = model.forward(x);
+    }
+    logits = logits.to(torch::kFloat32);
     lossSum += torch::nn::functional::cross_entropy(
                    logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                   .item<double>();
-    torch::Tensor pred = logits.argmax(1).to(torch::kCPU).to(torch::kInt64).contiguous();
-    const std::int64_t* p = pred.data_ptr<std::int64_t>();
-    for (std::int64_t i = 0; i < pred.size(0); ++i) predictions.push_back(int(p[i]));
+                   .to(torch::kFloat64);
+    predicted.push_back(logits.argmax(1));
   }
+  const torch::Tensor pred = torch::cat(predicted).to(torch::kCPU).to(torch::kInt64).contiguous();
+  const std::int64_t* p = pred.data_ptr<std::int64_t>();
+  const std::vector<int> predictions(p, p + pred.size(0));
   Evaluation e;
-  e.loss = lossSum / double(features.size());
+  e.loss = lossSum.item<double>() / double(count);
   e.wa = weightedAccuracy(labels, predictions);
   e.uar = unweightedAverageRecall(labels, predictions, numClasses);
   return e;
+}
+
+// What one epoch of optimisation steps adds up to.
+struct EpochTotals {
+  double lossSum = 0.0;       // sum over clips of the batch-mean loss
+  double correct = 0.0;       // training clips whose argmax hit the (mixup-dominant) label
+  std::size_t seen = 0;
+  double stepSeconds = 0.0;   // wall time of the steps, batch assembly included
+  bool cancelled = false;
+};
+
+// The fixed parts of a run's step: arithmetic, layout, loss, readback policy.
+struct StepConfig {
+  Precision precision = Precision::Fp32;
+  bool channelsLast = false;
+  DynamicLossScaler* scaler = nullptr;  // fp16 only
+  // Read each step's loss one step late, so the device always has the next step queued. The CPU
+  // host path reads at once (and stops before the step of a non-finite loss, as it always did).
+  bool deferredReadback = false;
+  std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> loss;  // (logits, labels)
+};
+
+// A step whose loss and hit count are still on the device.
+struct PendingStep {
+  torch::Tensor loss;     // 0-dim float32
+  torch::Tensor correct;  // 0-dim int64
+  std::size_t size = 0;
+  int batch = 0;          // 0-based
+};
+
+// One epoch of mini-batch steps over `source` (already started for the epoch).
+EpochTotals trainEpoch(SerModelImpl& model, torch::optim::Optimizer& optimizer, BatchSource& source,
+                       const StepConfig& step, const TrainerOptions& o, int epoch, int batches,
+                       double lr, std::mt19937& rng, const CancelFlag* cancel, TrainingObserver* observer) {
+  EpochTotals totals;
+  const std::vector<torch::Tensor> params = model.parameters();
+  auto settle = [&](const PendingStep& p) {
+    const double lossValue = p.loss.item<double>();
+    if (!std::isfinite(lossValue))
+      throw Error("training diverged: the loss is " + fmt(lossValue) + " at epoch " + std::to_string(epoch) +
+                  ", batch " + std::to_string(p.batch + 1) + " (learning rate " + fmt(lr) +
+                  "); check the input features or lower learning_rate");
+    totals.lossSum += lossValue * double(p.size);
+    totals.correct += p.correct.item<double>();
+    totals.seen += p.size;
+    if (observer) observer->onBatch(epoch, p.batch + 1, batches, lossValue);
+  };
+  std::vector<PendingStep> pending;
+  model.train();
+  for (int b = 0; b < batches; ++b) {
+    if (isCancelled(cancel)) {
+      totals.cancelled = true;
+      return totals;
+    }
+    const auto stepStart = Clock::now();
+    TrainBatch batch = source.next(b, rng);
+    torch::Tensor x = batch.x;
+    if (step.channelsLast) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+
+    torch::Tensor y2;
+    double lambda = 1.0;
+    if (o.mixup_alpha > 0.0) {
+      lambda = sampleMixupLambda(o.mixup_alpha, rng);
+      const torch::Tensor index = source.permutation(batch.size, rng);
+      x = lambda * x + (1.0 - lambda) * x.index_select(0, index);
+      y2 = batch.y.index_select(0, index);
+    }
+    torch::Tensor logits;
+    {
+      AutocastGuard autocast(step.precision);
+      logits = model.forward(x);
+    }
+    logits = logits.to(torch::kFloat32);
+    torch::Tensor loss = step.loss(logits, batch.y);
+    torch::Tensor accTarget = batch.y;
+    if (y2.defined()) {
+      loss = lambda * loss + (1.0 - lambda) * step.loss(logits, y2);
+      if (lambda < 0.5) accTarget = y2;
+    }
+    PendingStep record{loss.detach(), logits.argmax(1).eq(accTarget).sum(), batch.size, b};
+    if (!step.deferredReadback) settle(record);
+
+    clearGradients(optimizer);
+    if (step.scaler) {
+      step.scaler->scaleLoss(loss).backward();
+      step.scaler->step(optimizer, params);
+    } else {
+      loss.backward();
+      optimizer.step();
+    }
+    if (step.deferredReadback) {
+      pending.push_back(std::move(record));
+      if (pending.size() > 1) {
+        settle(pending.front());
+        pending.erase(pending.begin());
+      }
+    }
+    totals.stepSeconds += secondsSince(stepStart);
+  }
+  const auto flushStart = Clock::now();
+  for (const auto& p : pending) settle(p);
+  totals.stepSeconds += secondsSince(flushStart);
+  return totals;
 }
 
 }  // namespace
@@ -192,6 +307,9 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   const ComputeDevice device = selectComputeDevice(o.device, o.threads);
   result.device = device.description;
   const torch::Device dev = device.device;
+  const Precision precision = resolvePrecision(o.precision, device);
+  result.precision = toString(precision);
+  if (o.channels_last && !dev.is_cuda()) log("channels_last is for CUDA: ignored on " + device.description);
 
   ModelOptions modelOptions;
   modelOptions.kind = o.model;
@@ -240,8 +358,9 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
         std::to_string(state.best_epoch) + ", UAR " + fmt(state.best_val_uar) + ")");
   }
 
+  if (o.channels_last && dev.is_cuda()) toChannelsLast(*model);
   log("Training " + toString(o.model) + " (" + std::to_string(result.parameters) + " parameters) on " +
-      device.description + ": " + std::to_string(train.size()) + " training and " +
+      device.description + " in " + result.precision + ": " + std::to_string(train.size()) + " training and " +
       std::to_string(validation.size()) + " validation clips of " + std::to_string(rows) + "x" +
       std::to_string(cols));
 
@@ -251,6 +370,32 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     const std::vector<BandStats> valPlan = normaliser.plan(valFeatures, validation.speakers);
     for (std::size_t i = 0; i < valFeatures.size(); ++i) FeatureNormaliser::apply(valFeatures[i], valPlan[i]);
   }
+  std::unique_ptr<BatchSource> source = [&]() -> std::unique_ptr<BatchSource> {
+    DataPlacement placement = o.data_placement;
+    const std::int64_t need = residentBytes(train, validation.size());
+    if (placement == DataPlacement::Auto && dev.is_cuda()) {
+      const std::int64_t freeBytes = freeDeviceMemory(dev);
+      // Free memory unknown (-1): try the upload; running out falls back to the host path below.
+      placement = freeBytes < 0 || fitsOnDevice(need, freeBytes) ? DataPlacement::Device : DataPlacement::Host;
+      if (placement == DataPlacement::Host)
+        log("The features (" + std::to_string(need >> 20) + " MiB) do not fit in free device memory (" +
+            std::to_string(freeBytes >> 20) + " MiB) with room to train: batches stream from the host");
+    }
+    if (placement == DataPlacement::Device) {
+      try {
+        auto resident = makeResidentBatchSource(train, trainPlan, valFeatures, o, dev);
+        log("Features resident on " + dev.str() + " (" + std::to_string(need >> 20) + " MiB)");
+        return resident;
+      } catch (const c10::Error& e) {
+        if (o.data_placement == DataPlacement::Device)
+          throw Error("cannot put the features (" + std::to_string(need >> 20) + " MiB) on " + dev.str() +
+                      ": " + e.what_without_backtrace());
+        log("Could not put the features on " + dev.str() + " (" + e.what_without_backtrace() +
+            "): batches stream from the host");
+      }
+    }
+    return makeHostBatchSource(train, trainPlan, valFeatures, o, dev, /*prefetch=*/dev.is_cuda());
+  }();
 
   torch::Tensor classWeights;
   if (o.class_weights) {
@@ -261,10 +406,19 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
       if (counts[c] > 0) w[c] = float(double(train.size()) / (numClasses * counts[c]));
     classWeights = torch::tensor(w, torch::kFloat32).to(dev);
   }
-  auto lossOptions = [&classWeights]() {
+  StepConfig step;
+  step.precision = precision;
+  step.channelsLast = o.channels_last && dev.is_cuda();
+  step.deferredReadback = dev.is_cuda() || source->resident();
+  std::unique_ptr<DynamicLossScaler> scaler;
+  if (precision == Precision::Fp16) {
+    scaler = std::make_unique<DynamicLossScaler>();
+    step.scaler = scaler.get();
+  }
+  step.loss = [&classWeights](const torch::Tensor& logits, const torch::Tensor& labels) {
     torch::nn::functional::CrossEntropyFuncOptions opts;
     if (classWeights.defined()) opts.weight(classWeights);
-    return opts;
+    return torch::nn::functional::cross_entropy(logits, labels, opts);
   };
 
   nlohmann::json checkpointMeta = {{"model", modelMeta},
@@ -276,7 +430,6 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   std::size_t samplesTrained = 0;
   double stepSeconds = 0.0;
   bool cancelled = false;
-  const bool augmentSpec = o.spec_augment.time_masks > 0 || o.spec_augment.freq_masks > 0;
 
   for (int epoch = state.epoch + 1; !alreadyDone && epoch <= o.epochs; ++epoch) {
     const auto epochStart = Clock::now();
@@ -297,81 +450,23 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     if (usable > 1 && usable % std::size_t(o.batch_size) == 1) --usable;
     const int batches = int((usable + o.batch_size - 1) / o.batch_size);
 
-    model->train();
-    double lossSum = 0.0;
-    double correct = 0.0;
-    std::size_t seen = 0;
-    for (int b = 0; b < batches; ++b) {
-      if (isCancelled(cancel_)) {
-        cancelled = true;
-        break;
-      }
-      const auto stepStart = Clock::now();
-      const std::size_t start = std::size_t(b) * o.batch_size;
-      const std::size_t end = std::min(usable, start + std::size_t(o.batch_size));
-      std::vector<FeatureMatrix> clips;
-      clips.reserve(end - start);
-      std::vector<std::int64_t> labels;
-      for (std::size_t k = start; k < end; ++k) {
-        const std::size_t i = order[k];
-        FeatureMatrix clip = train.features[i];
-        if (o.gain_db > 0.0) applyGain(clip, std::uniform_real_distribution<double>(-o.gain_db, o.gain_db)(rng));
-        FeatureNormaliser::apply(clip, trainPlan[i]);
-        addGaussianNoise(clip, o.noise_std, rng);
-        if (augmentSpec) applySpecAugment(clip, o.spec_augment, rng);
-        clips.push_back(std::move(clip));
-        labels.push_back(train.labels[i]);
-      }
-      std::vector<const FeatureMatrix*> pointers;
-      for (const auto& c : clips) pointers.push_back(&c);
-      torch::Tensor x = makeBatchTensor(pointers).to(dev);
-      torch::Tensor y = torch::tensor(labels, torch::kInt64).to(dev);
-
-      torch::Tensor loss;
-      torch::Tensor logits;
-      torch::Tensor accTarget = y;
-      if (o.mixup_alpha > 0.0) {
-        const double lambda = sampleMixupLambda(o.mixup_alpha, rng);
-        std::vector<std::int64_t> perm(labels.size());
-        std::iota(perm.begin(), perm.end(), 0);
-        std::shuffle(perm.begin(), perm.end(), rng);
-        torch::Tensor index = torch::tensor(perm, torch::kInt64).to(dev);
-        x = lambda * x + (1.0 - lambda) * x.index_select(0, index);
-        torch::Tensor y2 = y.index_select(0, index);
-        logits = model->forward(x);
-        loss = lambda * torch::nn::functional::cross_entropy(logits, y, lossOptions()) +
-               (1.0 - lambda) * torch::nn::functional::cross_entropy(logits, y2, lossOptions());
-        if (lambda < 0.5) accTarget = y2;
-      } else {
-        logits = model->forward(x);
-        loss = torch::nn::functional::cross_entropy(logits, y, lossOptions());
-      }
-      const double lossValue = loss.item<double>();
-      if (!std::isfinite(lossValue))
-        throw Error("training diverged: the loss is " + fmt(lossValue) + " at epoch " +
-                    std::to_string(epoch) + ", batch " + std::to_string(b + 1) + " (learning rate " +
-                    fmt(lr) + "); check the input features or lower learning_rate");
-      clearGradients(*optimizer);
-      loss.backward();
-      optimizer->step();
-
-      const std::size_t n = end - start;
-      lossSum += lossValue * double(n);
-      correct += logits.argmax(1).eq(accTarget).sum().item<double>();
-      seen += n;
-      samplesTrained += n;
-      stepSeconds += secondsSince(stepStart);
-      if (observer_) observer_->onBatch(epoch, b + 1, batches, lossValue);
-    }
+    source->startEpoch(order, usable, rng);
+    const EpochTotals totals =
+        trainEpoch(*model, *optimizer, *source, step, o, epoch, batches, lr, rng, cancel_, observer_);
+    cancelled = totals.cancelled;
+    samplesTrained += totals.seen;
+    stepSeconds += totals.stepSeconds;
+    const double lossSum = totals.lossSum;
+    const double correct = totals.correct;
+    const std::size_t seen = totals.seen;
     if (cancelled) {
-      cancelled = true;
       log("Cancelled during epoch " + std::to_string(epoch) + "; the checkpoints of epoch " +
           std::to_string(state.epoch) + " are kept");
       break;
     }
 
-    const Evaluation val = evaluate(*model, valFeatures, validation.labels, numClasses,
-                                    o.eval_batch_size, dev);
+    const Evaluation val = evaluate(*model, *source, validation.labels, numClasses, o.eval_batch_size,
+                                    dev, precision, step.channelsLast);
     if (!std::isfinite(val.loss))
       throw Error("training diverged: the validation loss is " + fmt(val.loss) + " after epoch " +
                   std::to_string(epoch) + " (learning rate " + fmt(lr) + ")");

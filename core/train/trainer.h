@@ -3,9 +3,16 @@
 // early stopping, learning-rate schedule, augmentation of the training split, checkpoints after
 // every epoch, cooperative cancellation and resumption.
 //
-// Threading: train() runs on the caller's thread (the caller puts it on a worker); the trainer
-// starts no threads of its own apart from libtorch's intra-op pool. Observer calls come from
-// that thread.
+// Threading: train() runs on the caller's thread (the caller puts it on a worker). On the CPU the
+// trainer starts no threads of its own apart from libtorch's intra-op pool; on CUDA, when the
+// features do not fit on the device, a second thread assembles the next batch (batch_source.h).
+// Observer calls come from the caller's thread.
+//
+// Devices: on the CPU batches are assembled clip by clip on the host (same seed, same machine:
+// same metrics). On CUDA the features are uploaded once when they fit and batches are indexed and
+// augmented there (TrainerOptions::data_placement), the step runs under autocast in
+// TrainerOptions::precision, and the loss of a step is read back one step later so the device
+// always has work queued.
 //
 // Reproducibility: torch::manual_seed and a std::mt19937 are re-seeded from (seed, epoch) at the
 // start of every epoch, so a resumed run repeats exactly the epochs an uninterrupted one would.
@@ -36,7 +43,8 @@ struct TrainResult {
   std::vector<EpochStats> history;          // every finished epoch, earlier sessions included
   double train_seconds = 0.0;               // wall time of this call
   double train_samples_per_second = 0.0;    // training clips per second of optimisation steps (this call)
-  std::string device;                       // "cpu (2 threads)", "cuda:0 (1 device)"
+  std::string device;                       // "cpu (2 threads)", "cuda:0 (NVIDIA H100, 1 device)"
+  std::string precision;                    // what the steps ran in: "fp32", "fp16" or "bf16"
   long long parameters = 0;                 // trainable parameter count
 };
 

@@ -37,6 +37,10 @@ const std::pair<Normalisation, const char*> kNormalisations[] = {
     {Normalisation::None, "none"}};
 const std::pair<DeviceChoice, const char*> kDevices[] = {
     {DeviceChoice::Auto, "auto"}, {DeviceChoice::Cpu, "cpu"}, {DeviceChoice::Cuda, "cuda"}};
+const std::pair<Precision, const char*> kPrecisions[] = {
+    {Precision::Auto, "auto"}, {Precision::Fp32, "fp32"}, {Precision::Fp16, "fp16"}, {Precision::Bf16, "bf16"}};
+const std::pair<DataPlacement, const char*> kPlacements[] = {
+    {DataPlacement::Auto, "auto"}, {DataPlacement::Host, "host"}, {DataPlacement::Device, "device"}};
 
 }  // namespace
 
@@ -55,6 +59,14 @@ Normalisation normalisationFromString(const std::string& name) {
 std::string toString(DeviceChoice choice) { return toName(choice, kDevices); }
 DeviceChoice deviceChoiceFromString(const std::string& name) {
   return fromName("device", name, kDevices);
+}
+std::string toString(Precision precision) { return toName(precision, kPrecisions); }
+Precision precisionFromString(const std::string& name) {
+  return fromName("precision", name, kPrecisions);
+}
+std::string toString(DataPlacement placement) { return toName(placement, kPlacements); }
+DataPlacement dataPlacementFromString(const std::string& name) {
+  return fromName("data_placement", name, kPlacements);
 }
 
 void TrainerOptions::validate() const {
@@ -81,6 +93,11 @@ void TrainerOptions::validate() const {
   checkRange("noise_std", noise_std, 0.0, 10.0);
   checkRange("gain_db", gain_db, 0.0, 40.0);
   checkRangeInt("threads", threads, 0, 1024);
+  if (device == DeviceChoice::Cpu && (precision == Precision::Fp16 || precision == Precision::Bf16))
+    throw ParameterError("precision", toString(precision),
+                         "fp32 or auto with device cpu (mixed precision needs CUDA)");
+  if (device == DeviceChoice::Cpu && channels_last)
+    throw ParameterError("channels_last", "true", "false with device cpu (channels-last is for CUDA)");
 }
 
 nlohmann::json toJson(const TrainerOptions& o) {
@@ -112,6 +129,9 @@ nlohmann::json toJson(const TrainerOptions& o) {
       {"seed", o.seed},
       {"threads", o.threads},
       {"device", toString(o.device)},
+      {"precision", toString(o.precision)},
+      {"channels_last", o.channels_last},
+      {"data_placement", toString(o.data_placement)},
   };
 }
 
@@ -122,7 +142,8 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
       "model", "pretrained_weights", "dropout", "optimizer", "learning_rate", "weight_decay",
       "momentum", "scheduler", "plateau_patience", "plateau_factor", "epochs", "batch_size",
       "eval_batch_size", "patience", "class_weights", "spec_augment", "mixup_alpha", "noise_std",
-      "gain_db", "normalisation", "seed", "threads", "device"};
+      "gain_db", "normalisation", "seed", "threads", "device", "precision", "channels_last",
+      "data_placement"};
   for (const auto& item : json.items())
     if (!known.count(item.key()))
       throw ParameterError(item.key(), item.value().dump(), "a known trainer option");
@@ -176,6 +197,9 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
   get(json, "seed", o.seed);
   get(json, "threads", o.threads);
   getEnum("device", o.device, deviceChoiceFromString);
+  getEnum("precision", o.precision, precisionFromString);
+  get(json, "channels_last", o.channels_last);
+  getEnum("data_placement", o.data_placement, dataPlacementFromString);
   o.validate();
   return o;
 }

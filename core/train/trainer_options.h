@@ -31,6 +31,23 @@ enum class DeviceChoice { Auto, Cpu, Cuda };
 std::string toString(DeviceChoice choice);                         // "auto", "cpu", "cuda"
 DeviceChoice deviceChoiceFromString(const std::string& name);
 
+// Arithmetic of the training step. auto: fp32 on the CPU; on CUDA bf16 where the card has bf16
+// tensor cores (compute capability 8.0 and up: Ampere, Hopper), else fp16. fp16 and bf16 run the
+// forward pass under autocast (weights and optimiser stay fp32); fp16 also scales the loss
+// (DynamicLossScaler). They need CUDA: asked for on the CPU they are refused (ParameterError).
+enum class Precision { Auto, Fp32, Fp16, Bf16 };
+std::string toString(Precision precision);                         // "auto", "fp32", "fp16", "bf16"
+Precision precisionFromString(const std::string& name);
+
+// Where the training batches are put together. host: on the CPU, clip by clip (the CPU path; on
+// CUDA the batch then goes over in pinned memory, prefetched by a second thread); device: the
+// normalised training and validation features are uploaded once and batches are indexed,
+// augmented and mixed there; auto: device on CUDA when the features fit in free device memory
+// with a margin, else host.
+enum class DataPlacement { Auto, Host, Device };
+std::string toString(DataPlacement placement);                     // "auto", "host", "device"
+DataPlacement dataPlacementFromString(const std::string& name);
+
 // SpecAugment (Park et al. 2019) masks on the training split; masked cells get the clip's mean.
 struct SpecAugmentOptions {
   int time_masks = 2;        // masks per clip along time, [0, 10]; 0 = off
@@ -66,6 +83,9 @@ struct TrainerOptions {
   std::uint32_t seed = 42;                  // model init, shuffling and augmentation
   int threads = 0;                          // CPU intra-op threads (process-wide), [0, 1024]; 0 = all cores
   DeviceChoice device = DeviceChoice::Auto; // auto: CUDA when available
+  Precision precision = Precision::Auto;    // see Precision; fp16/bf16 need CUDA
+  bool channels_last = false;               // CUDA only: NHWC activations (faster convolutions on tensor cores)
+  DataPlacement data_placement = DataPlacement::Auto;  // see DataPlacement
 
   void validate() const;                    // throws ParameterError naming the field
 };

@@ -36,6 +36,11 @@ class TestTrainerOptions : public QObject {
     QTest::newRow("unknown key") << R"({"learning_rat": 0.1})" << "learning_rat";
     QTest::newRow("wrong type") << R"({"epochs": "many"})" << "epochs";
     QTest::newRow("pretrained on cnn") << R"({"pretrained_weights": "w.pt"})" << "pretrained_weights";
+    QTest::newRow("unknown precision") << R"({"precision": "fp8"})" << "precision";
+    QTest::newRow("fp16 on the cpu") << R"({"device": "cpu", "precision": "fp16"})" << "precision";
+    QTest::newRow("bf16 on the cpu") << R"({"device": "cpu", "precision": "bf16"})" << "precision";
+    QTest::newRow("channels_last on the cpu") << R"({"device": "cpu", "channels_last": true})" << "channels_last";
+    QTest::newRow("unknown data_placement") << R"({"data_placement": "disk"})" << "data_placement";
   }
   void invalid() {
     QFETCH(QString, json);
@@ -60,7 +65,9 @@ class TestTrainerOptions : public QObject {
     o.mixup_alpha = 0.4;
     o.seed = 7;
     o.class_weights = false;
+    o.data_placement = DataPlacement::Device;
     const nlohmann::json j = toJson(o);
+    QCOMPARE(QString::fromStdString(j.at("data_placement").get<std::string>()), QString("device"));
     QCOMPARE(QString::fromStdString(j.at("optimizer").get<std::string>()), QString("sgd"));
     QCOMPARE(QString::fromStdString(j.at("normalisation").get<std::string>()), QString("per_speaker"));
     const TrainerOptions back = trainerOptionsFromJson(j);
@@ -71,6 +78,23 @@ class TestTrainerOptions : public QObject {
     const TrainerOptions o = trainerOptionsFromJson(nlohmann::json::parse(R"({"epochs": 3})"));
     QCOMPARE(o.epochs, 3);
     QCOMPARE(o.batch_size, TrainerOptions().batch_size);
+    QVERIFY(o.precision == Precision::Auto);
+    QVERIFY(o.data_placement == DataPlacement::Auto);
+    QVERIFY(!o.channels_last);
+  }
+
+  void cudaOptionsRoundTrip() {
+    TrainerOptions o;
+    o.device = DeviceChoice::Cuda;
+    o.precision = Precision::Fp16;
+    o.channels_last = true;
+    const nlohmann::json j = toJson(o);
+    QCOMPARE(QString::fromStdString(j.at("precision").get<std::string>()), QString("fp16"));
+    QCOMPARE(j.at("channels_last").get<bool>(), true);
+    const TrainerOptions back = trainerOptionsFromJson(j);
+    QVERIFY(back.precision == Precision::Fp16);
+    QVERIFY(back.channels_last);
+    QCOMPARE(toJson(back).dump(), j.dump());
   }
 };
 
