@@ -217,7 +217,7 @@ class DatasetWizardTest : public QObject {
   }
 
   // The proposal is core's held-out policy; hand edits and the other choices survive Back and
-  // Next (the scan page scans again on the way forward).
+  // Next, also when the way forward goes through the scan page again (a new scan).
   void handEditsSurviveBackAndNext() {
     QTemporaryDir dir;
     const auto fixture = test::writeRavdessFixture(dir.path());
@@ -246,8 +246,10 @@ class DatasetWizardTest : public QObject {
       QSignalSpy finished(wizard.scanPage(), &ScanPage::scanFinished);
       for (int i = 0; i < backSteps; ++i) wizard.back();
       QCOMPARE(wizard.currentId(), backSteps == 1 ? int(DatasetWizard::ScanPageId) : int(DatasetWizard::SourcesPageId));
-      if (backSteps == 2) wizard.next();
-      QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+      if (backSteps == 2) {  // forward through the scan page: it scans again
+        wizard.next();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+      }
       wizard.next();
       QCOMPARE(wizard.currentId(), int(DatasetWizard::LabelSplitPageId));
       QCOMPARE(page->testSpeakers(), std::vector<std::string>{other});
@@ -257,9 +259,7 @@ class DatasetWizardTest : public QObject {
     // A k-fold choice survives too.
     page->setMode(SplitMode::KFold);
     page->foldsSpin()->setValue(4);
-    QSignalSpy finished(wizard.scanPage(), &ScanPage::scanFinished);
     wizard.back();
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
     wizard.next();
     QCOMPARE(int(wizard.experiment().split.protocol), int(SplitProtocol::KFold));
     QCOMPARE(wizard.experiment().split.folds, 4);
