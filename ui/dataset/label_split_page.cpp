@@ -100,10 +100,10 @@ LabelSplitPage::LabelSplitPage(std::function<std::shared_ptr<const Corpus>()> co
   auto* siLayout = new QVBoxLayout(siPage);
   siLayout->setContentsMargins(0, 0, 0, 0);
   siLayout->addWidget(note(tr("Tick the speakers held out for test and for validation; all other "
-                              "speakers train. No speaker is in two sets. The proposal is chosen per "
-                              "corpus, sex-balanced and seeded (about 20% test, 10% validation; "
-                              "RAVDESS with all 24 actors: actors 21-24 test, 19-20 validation), "
-                              "as `serwb train` chooses when no speakers are given."), this));
+                              "speakers train. No speaker is in two sets. The proposal is what serwb train "
+                              "chooses by itself: per corpus, sex-balanced and seeded, about 20% test "
+                              "and 10% validation (a full RAVDESS: actors 21-24 test, 19-20 validation)."),
+                           this));
   siLayout->addWidget(speakers_, 1);
   auto* siBottom = new QHBoxLayout;
   siBottom->addWidget(speakerInfo_, 1);

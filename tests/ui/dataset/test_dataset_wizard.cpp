@@ -202,6 +202,11 @@ class DatasetWizardTest : public QObject {
     } catch (const ParameterError& e) {
       QCOMPARE(message, QString::fromStdString(e.what()));
     }
+    if (const QByteArray shots = qgetenv("SERWB_SCREENSHOT_DIR"); !shots.isEmpty()) {
+      wizard.resize(900, 700);
+      QTest::qWait(50);
+      QVERIFY(wizard.grab().save(QDir(QString::fromLocal8Bit(shots)).filePath(QStringLiteral("wizard-kfold-refused.png"))));
+    }
     wizard.button(QWizard::FinishButton)->click();
     QVERIFY(wizard.isVisible());  // not accepted
 
