@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <random>
@@ -154,6 +155,12 @@ void assignBySpeaker(const std::vector<Clip>& clips, const std::vector<int>& lab
 // RAVDESS's customary held-out actors (test 21-24, validation 19-20) apply to a corpus named
 // "ravdess" whose labelled speakers include all 24 actors, when the spec asks for the default
 // automatic choice (no lists, no counts, the default shares).
+std::string ravdessActor(int actor) {
+  char id[16];
+  std::snprintf(id, sizeof id, "ravdess:%02d", actor);
+  return id;
+}
+
 bool ravdessPresetApplies(const std::string& corpus, const std::vector<std::string>& speakers,
                           const SplitSpec& spec) {
   const SplitSpec defaults;
@@ -162,11 +169,8 @@ bool ravdessPresetApplies(const std::string& corpus, const std::vector<std::stri
       spec.testFraction != defaults.testFraction ||
       spec.validationFraction != defaults.validationFraction)
     return false;
-  for (int actor = 1; actor <= 24; ++actor) {
-    char id[16];
-    std::snprintf(id, sizeof id, "ravdess:%02d", actor);
-    if (!std::binary_search(speakers.begin(), speakers.end(), std::string(id))) return false;
-  }
+  for (int actor = 1; actor <= 24; ++actor)
+    if (!std::binary_search(speakers.begin(), speakers.end(), ravdessActor(actor))) return false;
   return true;
 }
 
@@ -201,9 +205,8 @@ HeldOut chooseHeldOut(const SplitSpec& spec, const SpeakerPool& pool, Split& spl
   for (const std::string& s : pool.eligible) byCorpus[pool.corpus.at(s)].push_back(s);
   for (const auto& [corpus, speakers] : byCorpus) {
     if (ravdessPresetApplies(corpus, speakers, spec)) {
-      for (const char* id : {"ravdess:21", "ravdess:22", "ravdess:23", "ravdess:24"})
-        held.test.push_back(id);
-      for (const char* id : {"ravdess:19", "ravdess:20"}) held.validation.push_back(id);
+      for (int actor = 19; actor <= 24; ++actor)
+        (actor >= 21 ? held.test : held.validation).push_back(ravdessActor(actor));
       continue;
     }
     Rng rng(spec.seed);
@@ -432,22 +435,6 @@ std::vector<std::string> speakersOfCorpus(const std::vector<Clip>& clips, const 
   for (const Clip& c : clips)
     if (c.corpus == corpus) s.insert(c.speaker);
   return {s.begin(), s.end()};
-}
-
-SplitSpec ravdessPresetSpec(const std::vector<Clip>& clips) {
-  SplitSpec spec;
-  spec.protocol = SplitProtocol::Speakers;
-  spec.testSpeakers = {"ravdess:21", "ravdess:22", "ravdess:23", "ravdess:24"};
-  spec.validationSpeakers = {"ravdess:19", "ravdess:20"};
-  std::set<std::string> present;
-  for (const Clip& c : clips) present.insert(c.speaker);
-  std::vector<std::string> missing;
-  for (const auto* list : {&spec.validationSpeakers, &spec.testSpeakers})
-    for (const std::string& id : *list)
-      if (!present.count(id)) missing.push_back(id);
-  if (!missing.empty())
-    throw Error("RAVDESS preset split needs actors 19-24; missing " + joinStrings(missing));
-  return spec;
 }
 
 }  // namespace ser

@@ -97,8 +97,4 @@ std::vector<int> labelIndices(const std::vector<Clip>& clips, const std::vector<
 // All speaker ids of one corpus, sorted: the test list of a cross-corpus experiment.
 std::vector<std::string> speakersOfCorpus(const std::vector<Clip>& clips, const std::string& corpus);
 
-// The customary RAVDESS speaker-independent split: test actors 21-24, validation actors 19-20,
-// training the rest. Throws ser::Error when any of those six actors is missing from `clips`.
-SplitSpec ravdessPresetSpec(const std::vector<Clip>& clips);
-
 }  // namespace ser

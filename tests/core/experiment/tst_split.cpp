@@ -100,7 +100,6 @@ class TestSplit : public QObject {
  private slots:
   void labelIndicesExcludeUnlabelled();
   void explicitSpeakers();
-  void ravdessPreset();
   void crossCorpus();
   void validationFractionNeverTakesTheLastTrainingSpeaker();
   void automaticSpeakersSexBalanced_data();
@@ -143,18 +142,6 @@ void TestSplit::explicitSpeakers() {
   QCOMPARE(s.test.size(), std::size_t(2 * 14));
   QCOMPARE(s.protocol, std::string("speakers"));
   QVERIFY(!s.warnings.empty());  // the excluded "calm" clips are reported
-}
-
-void TestSplit::ravdessPreset() {
-  const auto clips = ravdessLike();
-  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
-  const Split s = ser::makeSplit(clips, labelOf, ser::ravdessPresetSpec(clips));
-  checkSpeakerIndependent(clips, s);
-  QCOMPARE(s.testSpeakers,
-           (std::vector<std::string>{"ravdess:21", "ravdess:22", "ravdess:23", "ravdess:24"}));
-  QCOMPARE(s.validationSpeakers, (std::vector<std::string>{"ravdess:19", "ravdess:20"}));
-  QCOMPARE(int(s.trainSpeakers.size()), 18);
-  QVERIFY_THROWS_EXCEPTION(ser::Error, ser::ravdessPresetSpec(ravdessLike(20)));
 }
 
 void TestSplit::crossCorpus() {
