@@ -25,10 +25,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/corpus/corpus_spec.h"
-#include "core/corpus/corpus_summary.h"
 #include "core/demo/demo_corpus.h"
 #include "ui/dataset/corpus_loader.h"
-#include "ui/dataset/dataset_selection.h"
 #include "ui/main_window/main_window.h"
 #include "ui/main_window/workbench.h"
 #include "ui/training/live_curves_view.h"
@@ -117,12 +115,11 @@ int main(int argc, char** argv) {
 
   MainWindow window;
   auto* workbench = new Workbench(&window);
-  DatasetSelection selection;
-  selection.corpora = demoCorpusSpecs(demo);
-  auto corpus = std::make_shared<Corpus>(loadCorpora(selection.corpora, selection.policy));
-  const std::vector<std::string> speakers = speakerIds(corpus->clips);
-  proposeHeldOutSpeakers(speakers, selection.split.testSpeakers, selection.split.validationSpeakers);
-  window.setDataset(selection, corpus);
+  Experiment dataset;  // as the wizard starts it: Experiment's defaults, core's held-out speakers
+  dataset.corpora = demoCorpusSpecs(demo);
+  auto corpus = std::make_shared<Corpus>(loadCorpora(dataset.corpora, dataset.labelPolicy));
+  dataset.split = defaultHeldOut(dataset, corpus->clips);
+  window.setDataset(dataset, corpus);
 
   TrainingPanel* panel = workbench->training();
   panel->settings()->epochsSpin()->setValue(epochs);

@@ -1,3 +1,6 @@
+#include "app/cli/train_command.h"
+
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -227,6 +230,18 @@ class TrainCommand : public Command {
 };
 
 std::unique_ptr<Command> makeTrainCommand() { return std::make_unique<TrainCommand>(); }
+
+Experiment trainExperimentFromArgs(const std::vector<std::string>& args) {
+  CLI::App app;
+  CLI::App* sub = app.add_subcommand("train");
+  TrainCommand command;
+  command.setup(*sub);
+  std::vector<std::string> reversed = args;
+  reversed.insert(reversed.begin(), "train");
+  std::reverse(reversed.begin(), reversed.end());  // CLI11 parses a reversed vector
+  app.parse(reversed);
+  return command.experiment();
+}
 
 class EvaluateCommand : public Command {
  public:

@@ -226,6 +226,68 @@ std::vector<std::string> labelsFor(const std::vector<Clip>& clips, LabelSetKind 
   return out;
 }
 
+namespace {
+
+std::vector<std::size_t> keepCorpora(const std::vector<std::size_t>& indices,
+                                     const std::vector<Clip>& clips,
+                                     const std::vector<std::string>& corpora) {
+  if (corpora.empty()) return indices;
+  std::vector<std::size_t> out;
+  for (std::size_t i : indices)
+    if (std::find(corpora.begin(), corpora.end(), clips[i].corpus) != corpora.end()) out.push_back(i);
+  return out;
+}
+
+std::vector<std::string> speakersOfIndices(const std::vector<Clip>& clips,
+                                           const std::vector<std::size_t>& indices) {
+  std::set<std::string> s;
+  for (std::size_t i : indices) s.insert(clips[i].speaker);
+  return {s.begin(), s.end()};
+}
+
+}  // namespace
+
+Split experimentSplit(const Experiment& e, const std::vector<Clip>& clips) {
+  const std::vector<std::string> labels = labelsFor(clips, e.labels);
+  if (labels.size() < 2)
+    throw Error("the corpora give fewer than two classes under the '" + toString(e.labels) +
+                "' label set");
+  const std::vector<int> labelOf = labelIndices(clips, labels, labelField(e.labels));
+  SplitSpec spec = e.split;
+  spec.seed = e.seed;
+  Split split = makeSplit(clips, labelOf, spec);
+  split.train = keepCorpora(split.train, clips, e.trainCorpora);
+  split.validation = keepCorpora(split.validation, clips, e.trainCorpora);
+  split.test = keepCorpora(split.test, clips, e.testCorpora);
+  if (split.train.empty() || split.test.empty())
+    throw Error("the split leaves no training or no test clips (check the speaker lists and "
+                "train/test corpora)");
+  std::set<int> trained;
+  for (std::size_t i : split.train) trained.insert(labelOf[i]);
+  std::set<std::string> untrained;
+  for (std::size_t i : split.test)
+    if (!trained.count(labelOf[i])) untrained.insert(labels[std::size_t(labelOf[i])]);
+  if (!untrained.empty())
+    throw Error("the test split has clips of " +
+                std::string(untrained.size() > 1 ? "classes " : "class ") +
+                nlohmann::json(std::vector<std::string>(untrained.begin(), untrained.end())).dump() +
+                " that no training clip has" +
+                (e.testCorpora.empty() ? std::string()
+                                       : std::string(": corpora with different native labels "
+                                                     "need the common 6-class label set")));
+  split.trainSpeakers = speakersOfIndices(clips, split.train);
+  split.validationSpeakers = speakersOfIndices(clips, split.validation);
+  split.testSpeakers = speakersOfIndices(clips, split.test);
+  return split;
+}
+
+SplitSpec defaultHeldOut(const Experiment& e, const std::vector<Clip>& clips) {
+  SplitSpec spec;
+  spec.seed = e.seed;
+  const std::vector<std::string> labels = labelsFor(clips, e.labels);
+  return resolveHeldOutSpeakers(clips, labelIndices(clips, labels, labelField(e.labels)), spec);
+}
+
 std::string defaultFeatureCacheDir() {
   namespace fs = std::filesystem;
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)

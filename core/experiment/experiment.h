@@ -32,6 +32,9 @@ ExperimentModel experimentModelFromString(const std::string& s);  // throws Para
 struct Experiment {
   std::string name;                    // free text; run folders are named by the caller
   std::vector<CorpusSpec> corpora;     // at least one
+  // The one label default of the GUI wizard and `serwb train` (and of experiment files without a
+  // "labels" key): the corpora's own labels, as the README's RAVDESS figures use them.
+  // Cross-corpus work asks for Common6 (the study, `serwb reproduce`, always does).
   LabelSetKind labels = LabelSetKind::Native;
   CommonLabelPolicy labelPolicy = CommonLabelPolicy::Drop;  // RAVDESS calm/surprised in common6
   SplitSpec split;                     // protocol and held-out speakers
@@ -49,6 +52,20 @@ struct Experiment {
   // Checks everything that does not need the data; throws ParameterError / ser::Error.
   void validate() const;
 };
+
+// The split `experiment` gives on `clips` (the scanned clips of its corpora), made as the runner
+// makes it: its label set, its seed, its train / test corpus filters. Throws ParameterError /
+// ser::Error for what the run would refuse: fewer than two classes, k greater than the number of
+// speakers, unknown or repeated speaker ids, no training or no test clips, and test clips of a
+// class that has no training clips (cross-corpus work with corpora whose native labels differ).
+Split experimentSplit(const Experiment& experiment, const std::vector<Clip>& clips);
+
+// The held-out speakers the policy chooses (resolveHeldOutSpeakers in split.h: per corpus,
+// seeded, sex-balanced, the RAVDESS preset when all 24 actors are present) for `experiment`'s
+// corpora under its label set and seed: a Speakers SplitSpec with default shares and both lists
+// filled in. The wizard proposes it, `serwb train` without speaker lists and `serwb reproduce`
+// arrive at the same speakers.
+SplitSpec defaultHeldOut(const Experiment& experiment, const std::vector<Clip>& clips);
 
 // The folder used when Experiment::cache is empty: $XDG_CACHE_HOME/serwb/features, else
 // ~/.cache/serwb/features, else a folder under the system temp folder.

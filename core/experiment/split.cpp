@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <random>
@@ -36,6 +37,7 @@ struct SpeakerPool {
   std::vector<std::string> all;                 // every speaker id in the clips, sorted
   std::vector<std::string> eligible;            // those with a labelled clip, sorted
   std::map<std::string, Sex> sex;
+  std::map<std::string, std::string> corpus;    // speaker id -> Clip::corpus
 };
 
 SpeakerPool speakerPool(const std::vector<Clip>& clips, const std::vector<int>& labelOf) {
@@ -47,6 +49,7 @@ SpeakerPool speakerPool(const std::vector<Clip>& clips, const std::vector<int>& 
     if (labelOf[i] >= 0) eligible.insert(c.speaker);
     Sex& s = pool.sex.emplace(c.speaker, Sex::Unknown).first->second;
     if (s == Sex::Unknown) s = c.sex;
+    pool.corpus.emplace(c.speaker, c.corpus);
   }
   pool.all.assign(all.begin(), all.end());
   pool.eligible.assign(eligible.begin(), eligible.end());
@@ -151,8 +154,35 @@ void assignBySpeaker(const std::vector<Clip>& clips, const std::vector<int>& lab
   }
 }
 
-void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
-                   const SplitSpec& spec, const SpeakerPool& pool, Rng& rng, Split& split) {
+// RAVDESS's customary held-out actors (test 21-24, validation 19-20) apply to a corpus named
+// "ravdess" whose labelled speakers include all 24 actors, when the spec asks for the default
+// automatic choice (no lists, no counts, the default shares).
+std::string ravdessActor(int actor) {
+  char id[16];
+  std::snprintf(id, sizeof id, "ravdess:%02d", actor);
+  return id;
+}
+
+bool ravdessPresetApplies(const std::string& corpus, const std::vector<std::string>& speakers,
+                          const SplitSpec& spec) {
+  const SplitSpec defaults;
+  if (corpus != "ravdess" || !spec.testSpeakers.empty() || !spec.validationSpeakers.empty() ||
+      spec.testSpeakerCount != 0 || spec.validationSpeakerCount != 0 ||
+      spec.testFraction != defaults.testFraction ||
+      spec.validationFraction != defaults.validationFraction)
+    return false;
+  for (int actor = 1; actor <= 24; ++actor)
+    if (!std::binary_search(speakers.begin(), speakers.end(), ravdessActor(actor))) return false;
+  return true;
+}
+
+struct HeldOut {
+  std::vector<std::string> test, validation;  // sorted
+};
+
+// The held-out policy (see resolveHeldOutSpeakers in split.h): listed speakers keep their role;
+// the automatic choice is made per corpus with a generator seeded afresh for each.
+HeldOut chooseHeldOut(const SplitSpec& spec, const SpeakerPool& pool, Split& split) {
   const std::vector<std::string> explicitTest = sortedUnique(spec.testSpeakers);
   const std::vector<std::string> explicitVal = sortedUnique(spec.validationSpeakers);
   checkKnown(explicitTest, pool, "test");
@@ -171,24 +201,51 @@ void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& label
       split.warnings.push_back("Validation speaker " + id +
                                " has no clips with a label in the label set.");
 
-  std::vector<std::string> test = explicitTest;
-  if (test.empty()) {
-    const int n = wantedCount(spec.testSpeakerCount, spec.testFraction, pool.eligible.size());
-    checkCount("test_speaker_count", n, pool.eligible.size() - 1);
-    test = chooseSpeakers(pool.eligible, n, spec.balanceSex, pool.sex, rng);
-  }
-  std::vector<std::string> val = explicitVal;
-  if (val.empty()) {
-    std::vector<std::string> rest;
-    for (const std::string& s : pool.eligible)
-      if (!std::binary_search(test.begin(), test.end(), s)) rest.push_back(s);
-    if (!rest.empty()) {
+  HeldOut held{explicitTest, explicitVal};
+  if (!explicitTest.empty() && !explicitVal.empty()) return held;
+  std::map<std::string, std::vector<std::string>> byCorpus;  // eligible speakers, sorted
+  for (const std::string& s : pool.eligible) byCorpus[pool.corpus.at(s)].push_back(s);
+  for (const auto& [corpus, speakers] : byCorpus) {
+    if (ravdessPresetApplies(corpus, speakers, spec)) {
+      for (int actor = 19; actor <= 24; ++actor)
+        (actor >= 21 ? held.test : held.validation).push_back(ravdessActor(actor));
+      continue;
+    }
+    Rng rng(spec.seed);
+    std::set<std::string> taken(explicitTest.begin(), explicitTest.end());
+    taken.insert(explicitVal.begin(), explicitVal.end());
+    if (explicitTest.empty()) {
+      std::vector<std::string> candidates;
+      for (const std::string& s : speakers)
+        if (!taken.count(s)) candidates.push_back(s);
+      const int n = wantedCount(spec.testSpeakerCount, spec.testFraction, candidates.size());
+      checkCount("test_speaker_count", n, candidates.empty() ? 0 : candidates.size() - 1);
+      for (const std::string& s : chooseSpeakers(candidates, n, spec.balanceSex, pool.sex, rng)) {
+        held.test.push_back(s);
+        taken.insert(s);
+      }
+    }
+    if (explicitVal.empty()) {
+      std::vector<std::string> rest;
+      for (const std::string& s : speakers)
+        if (!taken.count(s)) rest.push_back(s);
+      if (rest.empty()) continue;
       const int n = wantedCount(spec.validationSpeakerCount, spec.validationFraction, rest.size());
       checkCount("validation_speaker_count", n, rest.size() - 1);
-      val = chooseSpeakers(rest, n, spec.balanceSex, pool.sex, rng);
+      for (const std::string& s : chooseSpeakers(rest, n, spec.balanceSex, pool.sex, rng))
+        held.validation.push_back(s);
     }
   }
-  assignBySpeaker(clips, labelOf, {test.begin(), test.end()}, {val.begin(), val.end()}, split);
+  held.test = sortedUnique(held.test);
+  held.validation = sortedUnique(held.validation);
+  return held;
+}
+
+void speakersSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                   const SplitSpec& spec, const SpeakerPool& pool, Split& split) {
+  const HeldOut held = chooseHeldOut(spec, pool, split);
+  assignBySpeaker(clips, labelOf, {held.test.begin(), held.test.end()},
+                  {held.validation.begin(), held.validation.end()}, split);
 }
 
 // Deals the eligible speakers into spec.folds folds: the speakers of each sex in turn round the
@@ -441,7 +498,7 @@ Split makeSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
 
   Rng rng(spec.seed);
   switch (spec.protocol) {
-    case SplitProtocol::Speakers: speakersSplit(clips, labelOf, spec, pool, rng, split); break;
+    case SplitProtocol::Speakers: speakersSplit(clips, labelOf, spec, pool, split); break;
     case SplitProtocol::KFold: kfoldSplit(clips, labelOf, spec, pool, rng, split); break;
     case SplitProtocol::Random: randomSplit(clips, labelOf, spec, rng, split); break;
   }
@@ -543,6 +600,28 @@ FoldPlan planFolds(const std::vector<Clip>& clips, const std::vector<int>& label
   return planFoldsFor(spec, pool, rng);
 }
 
+SplitSpec resolveHeldOutSpeakers(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                                 const SplitSpec& spec) {
+  spec.validate();
+  if (labelOf.size() != clips.size())
+    throw Error("split: " + std::to_string(labelOf.size()) + " labels for " +
+                std::to_string(clips.size()) + " clips");
+  const SpeakerPool pool = speakerPool(clips, labelOf);
+  if (pool.eligible.empty()) throw Error("split: no clip has a label in the label set");
+  Split ignored;
+  const HeldOut held = chooseHeldOut(spec, pool, ignored);
+  SplitSpec out = spec;
+  out.protocol = SplitProtocol::Speakers;
+  out.testSpeakers = held.test;
+  out.validationSpeakers = held.validation;
+  return out;
+}
+
+void validateSplitForClips(const SplitSpec& spec, const std::vector<Clip>& clips,
+                           const std::vector<int>& labelOf) {
+  (void)makeSplit(clips, labelOf, spec);
+}
+
 std::vector<int> labelIndices(const std::vector<Clip>& clips, const std::vector<std::string>& labels,
                               LabelField field) {
   std::map<std::string, int> index;
@@ -561,22 +640,6 @@ std::vector<std::string> speakersOfCorpus(const std::vector<Clip>& clips, const 
   for (const Clip& c : clips)
     if (c.corpus == corpus) s.insert(c.speaker);
   return {s.begin(), s.end()};
-}
-
-SplitSpec ravdessPresetSpec(const std::vector<Clip>& clips) {
-  SplitSpec spec;
-  spec.protocol = SplitProtocol::Speakers;
-  spec.testSpeakers = {"ravdess:21", "ravdess:22", "ravdess:23", "ravdess:24"};
-  spec.validationSpeakers = {"ravdess:19", "ravdess:20"};
-  std::set<std::string> present;
-  for (const Clip& c : clips) present.insert(c.speaker);
-  std::vector<std::string> missing;
-  for (const auto* list : {&spec.validationSpeakers, &spec.testSpeakers})
-    for (const std::string& id : *list)
-      if (!present.count(id)) missing.push_back(id);
-  if (!missing.empty())
-    throw Error("RAVDESS preset split needs actors 19-24; missing " + joinStrings(missing));
-  return spec;
 }
 
 }  // namespace ser

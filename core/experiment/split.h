@@ -24,12 +24,13 @@ struct SplitSpec {
   SplitProtocol protocol = SplitProtocol::Speakers;
 
   // Speakers: ids exactly as Clip::speaker ("ravdess:11"). An empty list means "choose
-  // automatically": test speakers from all speakers, validation speakers from those left.
+  // automatically" by the held-out policy (resolveHeldOutSpeakers below): per corpus, test
+  // speakers first, validation speakers from those left.
   std::vector<std::string> testSpeakers;
   std::vector<std::string> validationSpeakers;
-  // Automatic speaker choice: a count > 0 wins over the fraction. Fractions are of all speakers
-  // (test) and of the speakers left after the test choice (validation); a fraction > 0 takes
-  // at least one speaker but never the last one left for training.
+  // Automatic speaker choice, per corpus: a count > 0 wins over the fraction. Fractions are of a
+  // corpus's speakers (test) and of those left after the test choice (validation); a fraction
+  // > 0 takes at least one speaker but never the corpus's last one left for training.
   double testFraction = 0.2;        // [0, 1); also the test share of each label for Random
   double validationFraction = 0.1;  // [0, 1); also the validation share for Random; 0 = none
   int testSpeakerCount = 0;         // [0, inf); 0 = use testFraction
@@ -119,6 +120,28 @@ FoldPlan planFolds(const std::vector<Clip>& clips, const std::vector<int>& label
 Split makeSplit(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
                 const SplitSpec& spec);
 
+// The held-out policy of every entry point (the GUI wizard's proposal, `serwb train` without
+// speaker lists, `serwb reproduce`). Listed speakers keep their role; the others are chosen per
+// corpus, so that every corpus is represented and a corpus's choice does not depend on which
+// other corpora are loaded:
+//  - a corpus named "ravdess" with all 24 actors, when the spec asks for the default choice (no
+//    lists, no counts, the default shares): the customary test actors 21-24, validation 19-20;
+//  - any other corpus: round(testFraction x its speakers) test speakers (or testSpeakerCount),
+//    then round(validationFraction x those left) validation speakers, sex-balanced when
+//    balanceSex, drawn by a generator seeded with spec.seed afresh for each corpus; a fraction
+//    never takes a corpus's last training speaker.
+// Only speakers with a labelled clip (labelOf >= 0) are chosen. makeSplit applies the same policy
+// when the lists are empty. Returns `spec` as a Speakers spec with both lists filled in (sorted);
+// throws what makeSplit throws for bad values or unknown ids.
+SplitSpec resolveHeldOutSpeakers(const std::vector<Clip>& clips, const std::vector<int>& labelOf,
+                                 const SplitSpec& spec);
+
+// Checks `spec` against the clips it will split (k no greater than the number of speakers,
+// listed speakers known and in one list, no empty training or test split): exactly makeSplit's
+// checks, for callers that want the verdict before a run (the wizard). Throws as makeSplit does.
+void validateSplitForClips(const SplitSpec& spec, const std::vector<Clip>& clips,
+                           const std::vector<int>& labelOf);
+
 // Which clip field holds the label: the common 6-class label or the corpus-native emotion.
 enum class LabelField { Common, Emotion };
 
@@ -128,9 +151,5 @@ std::vector<int> labelIndices(const std::vector<Clip>& clips, const std::vector<
 
 // All speaker ids of one corpus, sorted: the test list of a cross-corpus experiment.
 std::vector<std::string> speakersOfCorpus(const std::vector<Clip>& clips, const std::string& corpus);
-
-// The customary RAVDESS speaker-independent split: test actors 21-24, validation actors 19-20,
-// training the rest. Throws ser::Error when any of those six actors is missing from `clips`.
-SplitSpec ravdessPresetSpec(const std::vector<Clip>& clips);
 
 }  // namespace ser

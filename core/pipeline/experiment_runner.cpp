@@ -93,15 +93,6 @@ bool inList(const std::vector<std::string>& list, const std::string& s) {
   return list.empty() || std::find(list.begin(), list.end(), s) != list.end();
 }
 
-std::vector<std::size_t> filterByCorpus(const std::vector<std::size_t>& idx,
-                                        const std::vector<Clip>& clips,
-                                        const std::vector<std::string>& corpora) {
-  std::vector<std::size_t> out;
-  for (std::size_t i : idx)
-    if (inList(corpora, clips[i].corpus)) out.push_back(i);
-  return out;
-}
-
 std::vector<Clip> select(const std::vector<Clip>& clips, const std::vector<std::size_t>& idx) {
   std::vector<Clip> out;
   out.reserve(idx.size());
@@ -476,13 +467,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       throw Error("the corpora give fewer than two classes under the '" + toString(e.labels) +
                   "' label set");
     const std::vector<int> labelOf = labelIndices(corpus.clips, labels, labelField(e.labels));
-    Split split = makeSplit(corpus.clips, labelOf, e.split);
-    split.train = filterByCorpus(split.train, corpus.clips, e.trainCorpora);
-    split.validation = filterByCorpus(split.validation, corpus.clips, e.trainCorpora);
-    split.test = filterByCorpus(split.test, corpus.clips, e.testCorpora);
-    if (split.train.empty() || split.test.empty())
-      throw Error("the split leaves no training or no test clips (check the speaker lists and "
-                  "train/test corpora)");
+    const Split split = experimentSplit(e, corpus.clips);  // core's rules, as the wizard checks them
     for (const auto& w : split.warnings) log("split: " + w);
     log("split " + split.protocol + ": " + std::to_string(split.train.size()) + " train, " +
         std::to_string(split.validation.size()) + " validation, " +

@@ -16,33 +16,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct HeldOut {
-  std::vector<std::string> test;
-  std::vector<std::string> validation;
-};
-
-// Sex-balanced held-out speakers of one corpus, or RAVDESS's customary actors when present.
-HeldOut heldOutSpeakers(const CorpusSpec& spec, CommonLabelPolicy policy, std::uint32_t seed,
-                        bool ravdessPreset) {
-  const Corpus corpus = loadCorpora({spec}, policy);
-  SplitSpec s;
-  s.seed = seed;
-  if (ravdessPreset) {
-    try {
-      s = ravdessPresetSpec(corpus.clips);
-    } catch (const Error&) {
-      // Fewer than 24 actors (e.g. the development subset): choose, sex-balanced.
-    }
-  }
-  s.seed = seed;
-  if (s.testSpeakers.empty()) {
-    s.testFraction = 0.2;
-    s.validationFraction = 0.15;
-    s.balanceSex = true;
-  }
-  const std::vector<std::string> labels = labelsFor(corpus.clips, LabelSetKind::Common6);
-  const Split split = makeSplit(corpus.clips, labelIndices(corpus.clips, labels, LabelField::Common), s);
-  return {split.testSpeakers, split.validationSpeakers};
+// The study's base experiment: the common label set (the study compares corpora), its seed.
+Experiment studyBase(const StudyOptions& o) {
+  Experiment base;
+  base.labels = LabelSetKind::Common6;
+  base.labelPolicy = o.labelPolicy;
+  base.frontEnd = o.frontEnd;
+  base.training = o.training;
+  base.seed = o.seed;
+  base.cache = o.cache;
+  return base;
 }
 
 std::vector<std::string> concat(std::vector<std::string> a, const std::vector<std::string>& b) {
@@ -51,6 +34,12 @@ std::vector<std::string> concat(std::vector<std::string> a, const std::vector<st
 }
 
 }  // namespace
+
+SplitSpec studyHeldOut(const StudyOptions& options, const CorpusSpec& corpus, const Corpus& scanned) {
+  Experiment e = studyBase(options);
+  e.corpora = {corpus};
+  return defaultHeldOut(e, scanned.clips);
+}
 
 StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, TrainingObserver* observer,
                             ProgressReporter* progress, const CancelFlag* cancel) {
@@ -73,26 +62,19 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
   crema.path = o.cremaD;
   const bool haveCrema = !o.cremaD.empty();
 
+  const Experiment base = studyBase(o);
   const Corpus rCorpus = loadCorpora({ravdess}, o.labelPolicy);
   const std::string rName = rCorpus.clips.front().corpus;
   bool synthetic = rCorpus.synthetic;
+  const SplitSpec rHeld = studyHeldOut(o, ravdess, rCorpus);
   std::string cName;
+  SplitSpec cHeld;
   if (haveCrema) {
     const Corpus cCorpus = loadCorpora({crema}, o.labelPolicy);
     cName = cCorpus.clips.front().corpus;
     synthetic = synthetic || cCorpus.synthetic;
+    cHeld = studyHeldOut(o, crema, cCorpus);
   }
-  const HeldOut rHeld = heldOutSpeakers(ravdess, o.labelPolicy, o.seed, true);
-  HeldOut cHeld;
-  if (haveCrema) cHeld = heldOutSpeakers(crema, o.labelPolicy, o.seed, false);
-
-  Experiment base;
-  base.labels = LabelSetKind::Common6;
-  base.labelPolicy = o.labelPolicy;
-  base.frontEnd = o.frontEnd;
-  base.training = o.training;
-  base.seed = o.seed;
-  base.cache = o.cache;
   const std::string net = toString(o.network);
 
   StudyOutcome outcome;
@@ -134,8 +116,8 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     SplitSpec rSplit;
     rSplit.protocol = protocol;
     if (protocol == SplitProtocol::Speakers) {
-      rSplit.testSpeakers = rHeld.test;
-      rSplit.validationSpeakers = rHeld.validation;
+      rSplit.testSpeakers = rHeld.testSpeakers;
+      rSplit.validationSpeakers = rHeld.validationSpeakers;
     }
 
     // 1. Hybrid SVM, RAVDESS -> RAVDESS.
@@ -169,7 +151,7 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     eo.recordedCheckpoint =
         (fs::path(o.outDir) / fs::relative(r2.checkpoint, studyDir)).lexically_normal().string();
     eo.corpora = {crema};
-    eo.speakers = cHeld.test;
+    eo.speakers = cHeld.testSpeakers;
     eo.outDir = (studyDir / ("3-" + net + "-ravdess-to-crema-d-" + p)).string();
     eo.cache = o.cache;
     eo.progress = progress;
@@ -190,8 +172,8 @@ StudyOutcome reproduceStudy(const StudyOptions& o, RunListener* listener, Traini
     e4.split.protocol = protocol;
     e4.testCorpora = {cName};
     if (protocol == SplitProtocol::Speakers) {
-      e4.split.testSpeakers = concat(rHeld.test, cHeld.test);
-      e4.split.validationSpeakers = concat(rHeld.validation, cHeld.validation);
+      e4.split.testSpeakers = concat(rHeld.testSpeakers, cHeld.testSpeakers);
+      e4.split.validationSpeakers = concat(rHeld.validationSpeakers, cHeld.validationSpeakers);
     }
     const RunOutcome r4 = run(e4, "4-" + net + "-ravdess+crema-d-" + p);
     if (outcome.cancelled) break;

@@ -46,4 +46,9 @@ StudyOutcome reproduceStudy(const StudyOptions& options, RunListener* listener =
                             TrainingObserver* observer = nullptr,
                             ProgressReporter* progress = nullptr, const CancelFlag* cancel = nullptr);
 
+// The held-out speakers the study tests on for one corpus (`scanned` holds its clips): core's one
+// held-out policy (defaultHeldOut) under the study's common label set and seed, so the same
+// speakers as the GUI wizard's proposal and `serwb train`'s automatic choice.
+SplitSpec studyHeldOut(const StudyOptions& options, const CorpusSpec& corpus, const Corpus& scanned);
+
 }  // namespace ser

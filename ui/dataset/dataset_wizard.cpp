@@ -3,11 +3,18 @@
 #include <QApplication>
 #include <QIcon>
 
+#include "core/corpus/label_set.h"
 #include "ui/dataset/corpus_sources_page.h"
 #include "ui/dataset/label_split_page.h"
 #include "ui/dataset/scan_page.h"
 
 namespace ser {
+
+void applyCalmPolicy(Corpus& corpus, CommonLabelPolicy policy) {
+  const std::string calm = toCommonLabel("calm", policy).value_or(std::string());
+  for (auto& clip : corpus.clips)
+    if (clip.emotion == "calm") clip.common = calm;
+}
 
 DatasetWizard::DatasetWizard(QWidget* parent) : QWizard(parent) {
   setWindowTitle(tr("New dataset"));
@@ -18,7 +25,7 @@ DatasetWizard::DatasetWizard(QWidget* parent) : QWizard(parent) {
     setPixmap(QWizard::LogoPixmap, QApplication::windowIcon().pixmap(48, 48));
   sources_ = new CorpusSourcesPage(this);
   scan_ = new ScanPage([this] { return sources_->specs(); }, this);
-  labels_ = new LabelSplitPage([this] { return scan_->corpus(); }, this);
+  labels_ = new LabelSplitPage([this] { return scan_->corpus(); }, &experiment_, this);
   setPage(SourcesPageId, sources_);
   setPage(ScanPageId, scan_);
   setPage(LabelSplitPageId, labels_);
@@ -30,16 +37,17 @@ void DatasetWizard::addSource(CorpusReader reader, const QString& path) {
   sources_->addSource(reader, path);
 }
 
+void DatasetWizard::initializePage(int id) {
+  if (id == LabelSplitPageId) experiment_.corpora = sources_->specs();
+  QWizard::initializePage(id);
+}
+
 void DatasetWizard::accept() {
-  DatasetSelection s;
-  s.corpora = sources_->specs();
-  s.labels = labels_->labelSet();
-  s.policy = labels_->policy();
-  s.split = labels_->split();
-  selection_ = s;
+  experiment_.corpora = sources_->specs();
+  labels_->applyTo(experiment_);
   if (const auto scanned = scan_->corpus()) {
     auto corpus = std::make_shared<Corpus>(*scanned);
-    applyCalmPolicy(*corpus, s.policy);
+    applyCalmPolicy(*corpus, experiment_.labelPolicy);
     corpus_ = corpus;
   }
   QWizard::accept();

@@ -1,11 +1,14 @@
 #pragma once
 // The "New dataset" wizard: corpora -> background scan with counts, warnings and skipped files ->
-// label set and split protocol. Its result is a Qt-free DatasetSelection plus the scanned corpus
-// (common labels following the chosen calm policy).
+// label set and split protocol. It edits the dataset part of a core ser::Experiment (corpora,
+// labels, labelPolicy, split, trainCorpora, testCorpora), starting from Experiment's defaults;
+// its result is that experiment plus the scanned corpus (common labels following the chosen
+// calm policy).
 #include <memory>
 #include <QWizard>
 
-#include "ui/dataset/dataset_selection.h"
+#include "core/corpus/corpus_spec.h"
+#include "core/experiment/experiment.h"
 
 namespace ser {
 
@@ -24,22 +27,28 @@ class DatasetWizard : public QWizard {
   bool addPath(const QString& path);
   void addSource(CorpusReader reader, const QString& path);
 
-  // Valid after the wizard was accepted.
-  const DatasetSelection& selection() const { return selection_; }
+  // The experiment being edited; complete after the wizard was accepted. Fields the wizard does
+  // not show (model, training, front end, seed) keep Experiment's defaults.
+  const Experiment& experiment() const { return experiment_; }
   std::shared_ptr<const Corpus> corpus() const { return corpus_; }
 
   CorpusSourcesPage* sourcesPage() const { return sources_; }
   ScanPage* scanPage() const { return scan_; }
   LabelSplitPage* labelSplitPage() const { return labels_; }
 
+  void initializePage(int id) override;
   void accept() override;
 
  private:
+  Experiment experiment_;
   CorpusSourcesPage* sources_;
   ScanPage* scan_;
   LabelSplitPage* labels_;
-  DatasetSelection selection_;
   std::shared_ptr<const Corpus> corpus_;
 };
+
+// Re-derives the common label of RAVDESS-style "calm" clips under `policy` (the only label the
+// policy changes), so a corpus scanned once can follow the wizard's policy choice.
+void applyCalmPolicy(Corpus& corpus, CommonLabelPolicy policy);
 
 }  // namespace ser

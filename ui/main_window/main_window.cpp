@@ -1,7 +1,6 @@
 #include "ui/main_window/main_window.h"
 
 #include "core/about/about.h"
-#include "core/corpus/corpus_summary.h"
 
 #include <algorithm>
 #include <QAction>
@@ -100,8 +99,8 @@ QDockWidget* MainWindow::addDockPanel(QWidget* widget, const QString& title, Qt:
   return dock;
 }
 
-void MainWindow::setDataset(const DatasetSelection& selection, std::shared_ptr<const Corpus> corpus) {
-  selection_ = selection;
+void MainWindow::setDataset(const Experiment& dataset, std::shared_ptr<const Corpus> corpus) {
+  dataset_ = dataset;
   corpus_ = std::move(corpus);
   browser_->setCorpus(corpus_);
   if (corpus_) {
@@ -118,11 +117,14 @@ void MainWindow::setDataset(const DatasetSelection& selection, std::shared_ptr<c
 void MainWindow::openCorpora(const std::vector<CorpusSpec>& specs) {
   if (specs.empty()) return;
   loadCorporaInBackground(this, specs, CommonLabelPolicy::Drop, [this, specs](std::shared_ptr<const Corpus> corpus) {
-    DatasetSelection selection;
-    selection.corpora = specs;
-    proposeHeldOutSpeakers(speakerIds(corpus->clips), selection.split.testSpeakers,
-                           selection.split.validationSpeakers);
-    setDataset(selection, std::move(corpus));
+    Experiment dataset;
+    dataset.corpora = specs;
+    try {
+      dataset.split = defaultHeldOut(dataset, corpus->clips);
+    } catch (const std::exception& e) {
+      showStatus(tr("No default split: %1").arg(QString::fromStdString(e.what())));
+    }
+    setDataset(dataset, std::move(corpus));
     showStatus(tr("Loaded %1 clips").arg(QLocale().toString(qulonglong(corpus_->clips.size()))));
   });
 }
@@ -141,10 +143,13 @@ void MainWindow::openDemoCorpus(const QString& dir) {
 void MainWindow::newDataset() {
   DatasetWizard wizard(this);
   if (wizard.exec() != QDialog::Accepted) return;
-  setDataset(wizard.selection(), wizard.corpus());
-  showStatus(tr("Dataset ready: %1 corpora, split %2")
-                 .arg(wizard.selection().corpora.size())
-                 .arg(QString::fromStdString(toString(wizard.selection().split.protocol))));
+  const Experiment& dataset = wizard.experiment();
+  setDataset(dataset, wizard.corpus());
+  showStatus(tr("Dataset ready: %1 corpora, labels %2, split %3")
+                 .arg(dataset.corpora.size())
+                 .arg(QString::fromStdString(toString(dataset.labels)),
+                      dataset.testCorpora.empty() ? QString::fromStdString(toString(dataset.split.protocol))
+                                                  : tr("cross-corpus")));
 }
 
 void MainWindow::openRunFolder() {

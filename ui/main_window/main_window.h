@@ -8,7 +8,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
-#include "ui/dataset/dataset_selection.h"
+#include "core/corpus/corpus_spec.h"
+#include "core/experiment/experiment.h"
 
 class QAction;
 class QLabel;
@@ -39,12 +40,14 @@ class MainWindow : public QMainWindow {
 
   DatasetBrowser* datasetBrowser() const { return browser_; }
 
-  // The current dataset: what the wizard (or the command line) chose, and the scanned clips.
-  const DatasetSelection& datasetSelection() const { return selection_; }
+  // The current dataset: the experiment the wizard (or the command line) set up, of which the
+  // dataset part (corpora, labels, split) counts, and the scanned clips.
+  const Experiment& dataset() const { return dataset_; }
   std::shared_ptr<const Corpus> corpus() const { return corpus_; }
-  void setDataset(const DatasetSelection& selection, std::shared_ptr<const Corpus> corpus);
+  void setDataset(const Experiment& dataset, std::shared_ptr<const Corpus> corpus);
 
-  // Scans `specs` in the background and makes them the current dataset (default split).
+  // Scans `specs` in the background and makes them the current dataset (Experiment's defaults
+  // with core's default held-out speakers).
   void openCorpora(const std::vector<CorpusSpec>& specs);
   // Writes the demo corpus into `dir` unless it is already there, then opens it.
   void openDemoCorpus(const QString& dir);
@@ -58,7 +61,7 @@ class MainWindow : public QMainWindow {
   void showStatus(const QString& message);
 
  signals:
-  void datasetChanged();                        // datasetSelection() and corpus() changed
+  void datasetChanged();                        // dataset() and corpus() changed
   void runFolderRequested(const QString& dir);  // File > Open run folder; the results panels listen
   void exportReportRequested();                 // File > Export report...
 
@@ -73,7 +76,7 @@ class MainWindow : public QMainWindow {
   QLabel* datasetLabel_;
   QAction* exportAction_ = nullptr;
   std::array<QPointer<QWidget>, 4> slots_;
-  DatasetSelection selection_;
+  Experiment dataset_;
   std::shared_ptr<const Corpus> corpus_;
 };
 

@@ -29,7 +29,7 @@ Workbench::Workbench(MainWindow* window)
   window->setExportEnabled(false);
 
   connect(window, &MainWindow::datasetChanged, this, [this] {
-    training_->setDataset(window_->datasetSelection(), window_->corpus());
+    training_->setDataset(window_->dataset(), window_->corpus());
   });
   connect(window, &MainWindow::runFolderRequested, this, &Workbench::openFolder);
   connect(window, &MainWindow::exportReportRequested, this, &Workbench::exportReport);

@@ -29,12 +29,12 @@
 #include <QVBoxLayout>
 
 #include "core/base/error.h"
+#include "core/base/text.h"
 #include "core/experiment/experiment.h"
 #include "core/pipeline/experiment_runner.h"
 #include "core/pipeline/output_folder.h"
 #include "ui/common/background_job.h"
 #include "ui/training/compute_info.h"
-#include "ui/training/experiment_from_selection.h"
 #include "ui/training/live_curves_view.h"
 #include "ui/training/training_settings_form.h"
 #include "ui/training/training_signal_adapter.h"
@@ -205,17 +205,35 @@ QString TrainingPanel::outputDir() const { return output_->text().trimmed(); }
 
 bool TrainingPanel::isRunning() const { return job_ && job_->isRunning(); }
 
-void TrainingPanel::setDataset(const DatasetSelection& selection, std::shared_ptr<const Corpus> corpus) {
+void TrainingPanel::setDataset(const Experiment& dataset, std::shared_ptr<const Corpus> corpus) {
   corpus_ = std::move(corpus);
   datasetError_.clear();
-  try {
-    dataset_ = datasetExperimentJson(selection, corpus_ ? corpus_->clips : std::vector<Clip>{});
-  } catch (const std::exception& e) {
-    dataset_ = nullptr;
-    datasetError_ = QString::fromStdString(e.what());
+  dataset_ = dataset;
+  if (dataset.corpora.empty()) {
+    dataset_.reset();
+    datasetError_ = tr("the dataset names no corpus");
   }
   updateDatasetLabel();
   setRunning(isRunning());
+}
+
+Experiment TrainingPanel::experiment() const {
+  if (!dataset_) throw Error("no dataset: choose one with File > New dataset...");
+  Experiment e = *dataset_;
+  settings_->applyTo(e);
+  e.validate();
+  return e;
+}
+
+RunOutcome TrainingPanel::runTraining(const Experiment& experiment, const RunOptions& options) {
+  if (experiment.split.protocol == SplitProtocol::KFold) {
+    // TODO(lead): call runCrossValidation(experiment, options) (core/pipeline/cross_validation.h)
+    // so that every fold is tested, as the wizard's k-fold page says. Until then: fold 0 only.
+    Experiment fold0 = experiment;
+    fold0.split.fold = 0;
+    return runExperiment(fold0, options);
+  }
+  return runExperiment(experiment, options);
 }
 
 void TrainingPanel::updateDatasetLabel() {
@@ -223,28 +241,30 @@ void TrainingPanel::updateDatasetLabel() {
     datasetLabel_->setText(tr("<b>This dataset cannot be trained on:</b> %1").arg(datasetError_.toHtmlEscaped()));
     return;
   }
-  if (dataset_.is_null()) {
+  if (!dataset_) {
     datasetLabel_->setText(tr("No dataset yet: choose one with <i>File &gt; New dataset...</i> or "
                               "<i>File &gt; Make demo corpus...</i>"));
     return;
   }
   QStringList corpora;
-  for (const auto& c : dataset_["corpora"]) {
-    const std::string name = c.value("name", std::string());
-    corpora << (name.empty() ? QFileInfo(QString::fromStdString(c.value("path", std::string()))).fileName()
-                             : QString::fromStdString(name))
+  for (const CorpusSpec& c : dataset_->corpora)
+    corpora << (c.name.empty() ? QFileInfo(QString::fromStdString(c.path)).fileName()
+                               : QString::fromStdString(c.name))
                    .toHtmlEscaped();
-  }
-  const auto& split = dataset_["split"];
-  QString splitText = QString::fromStdString(split.value("protocol", std::string()));
-  if (split.contains("test_speakers"))
+  const SplitSpec& split = dataset_->split;
+  QString splitText = QString::fromStdString(toString(split.protocol));
+  if (!dataset_->testCorpora.empty())
+    splitText = tr("cross-corpus (speakers), test on %1")
+                    .arg(QString::fromStdString(joinStrings(dataset_->testCorpora)).toHtmlEscaped());
+  else if (split.protocol == SplitProtocol::Speakers && !split.testSpeakers.empty())
     splitText += tr(", %1 test / %2 validation speakers")
-                     .arg(split["test_speakers"].size())
-                     .arg(split.value("validation_speakers", nlohmann::json::array()).size());
-  if (!dataset_["test_corpora"].empty()) splitText = tr("cross-corpus (speakers)");
+                     .arg(split.testSpeakers.size())
+                     .arg(split.validationSpeakers.size());
+  else if (split.protocol == SplitProtocol::KFold)
+    splitText += tr(", k = %1").arg(split.folds);
   QString text = tr("%1<br>labels %2 \u00b7 split %3")
                      .arg(corpora.join(QStringLiteral(", ")),
-                          QString::fromStdString(dataset_["labels"].get<std::string>()), splitText);
+                          QString::fromStdString(toString(dataset_->labels)), splitText);
   if (corpus_) {
     text += tr("<br>%1 clips").arg(QLocale().toString(qulonglong(corpus_->clips.size())));
     if (corpus_->synthetic) text += tr(" \u00b7 <b>SYNTHETIC demo data</b>");
@@ -254,15 +274,13 @@ void TrainingPanel::updateDatasetLabel() {
 
 void TrainingPanel::start() {
   if (isRunning()) return;
-  if (dataset_.is_null()) {
+  if (!dataset_) {
     showError(datasetError_.isEmpty() ? tr("Choose a dataset first (File > New dataset...).") : datasetError_);
     return;
   }
   Experiment experiment;
   try {
-    Experiment base;
-    settings_->applyTo(base);
-    experiment = experimentWithDataset(dataset_, base);
+    experiment = this->experiment();
   } catch (const std::exception& e) {
     showError(QString::fromStdString(e.what()));
     return;
@@ -324,7 +342,7 @@ void TrainingPanel::launch(const Experiment& experiment, const QString& dir, boo
         o.observer = adapter;
         o.listener = adapter;
         o.cancel = &c;
-        *outcome = runExperiment(*exp, o);
+        *outcome = runTraining(*exp, o);
       },
       this);
   adapter->setParent(job);
@@ -362,7 +380,7 @@ void TrainingPanel::launch(const Experiment& experiment, const QString& dir, boo
 }
 
 void TrainingPanel::setRunning(bool running) {
-  start_->setEnabled(!running && !dataset_.is_null());
+  start_->setEnabled(!running && dataset_.has_value());
   stop_->setEnabled(running);
   settings_->setEnabled(!running);
   output_->setEnabled(!running);

@@ -1,7 +1,8 @@
 #pragma once
 // The Training tab: model and hyper-parameters (TrainingSettingsForm), the run folder, Start /
 // Stop / Resume, and while a run goes on its stage, epoch, ETA, device, live curves and log.
-// The dataset and split come from the wizard's DatasetSelection (setDataset).
+// The dataset part of the experiment (corpora, labels, split) comes from the wizard (setDataset);
+// Start adds this panel's model and training settings and runs it.
 //
 // The run executes runExperiment() on a worker thread (BackgroundJob); the engine's callbacks
 // reach the panel as queued signals through TrainingSignalAdapter, so the GUI thread only ever
@@ -13,9 +14,10 @@
 #include <QPointer>
 #include <QWidget>
 
-#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/corpus/clip.h"
+#include "core/experiment/experiment.h"
 
 class QLabel;
 class QLineEdit;
@@ -28,9 +30,8 @@ namespace ser {
 class BackgroundJob;
 class LiveCurvesView;
 class TrainingSettingsForm;
-struct DatasetSelection;
 struct EpochStats;
-struct Experiment;
+struct RunOptions;
 struct RunOutcome;
 
 class TrainingPanel : public QWidget {
@@ -40,10 +41,17 @@ class TrainingPanel : public QWidget {
   // Cancels a running training and waits for its worker thread.
   ~TrainingPanel() override;
 
-  // The dataset to train on; `corpus` holds its scanned clips (the cross-corpus split needs
-  // them). A selection that cannot become an experiment is reported in the panel.
-  void setDataset(const DatasetSelection& selection, std::shared_ptr<const Corpus> corpus);
-  bool hasDataset() const { return !dataset_.is_null(); }
+  // The dataset to train on: the dataset part of `dataset` (corpora, labels, labelPolicy, split,
+  // trainCorpora, testCorpora; the wizard's experiment); `corpus` holds its scanned clips. An
+  // experiment without corpora is reported in the panel.
+  void setDataset(const Experiment& dataset, std::shared_ptr<const Corpus> corpus);
+  bool hasDataset() const { return dataset_.has_value(); }
+  // The experiment Start runs: the dataset with this panel's settings (model, training, seed,
+  // clip length) applied. Throws ParameterError / ser::Error when it is not valid.
+  Experiment experiment() const;
+
+  // The one function every training start of the GUI goes through (Start and Resume).
+  static RunOutcome runTraining(const Experiment& experiment, const RunOptions& options);
 
   // The run folder Start writes (created). Until the user picks one it follows defaultRunDir().
   void setOutputDir(const QString& dir);
@@ -105,8 +113,8 @@ class TrainingPanel : public QWidget {
   LiveCurvesView* curves_;
   QPlainTextEdit* log_;
 
-  nlohmann::json dataset_;         // datasetExperimentJson() of the current selection; null = none
-  QString datasetError_;           // why the selection cannot be used ("" when fine)
+  std::optional<Experiment> dataset_;  // the wizard's experiment; none = no dataset yet
+  QString datasetError_;           // why the dataset cannot be used ("" when fine)
   std::shared_ptr<const Corpus> corpus_;
   bool outputChosen_ = false;      // the user picked the run folder; otherwise it follows the model
   QPointer<BackgroundJob> job_;

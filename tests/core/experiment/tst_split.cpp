@@ -9,6 +9,7 @@
 
 #include "core/base/error.h"
 #include "core/corpus/corpus_spec.h"
+#include "core/experiment/experiment.h"
 #include "core/experiment/split.h"
 
 using ser::Clip;
@@ -102,7 +103,6 @@ class TestSplit : public QObject {
  private slots:
   void labelIndicesExcludeUnlabelled();
   void explicitSpeakers();
-  void ravdessPreset();
   void crossCorpus();
   void validationFractionNeverTakesTheLastTrainingSpeaker();
   void automaticSpeakersSexBalanced_data();
@@ -122,6 +122,10 @@ class TestSplit : public QObject {
   void randomStratifiedWarnsAboutLeakage();
   void errors_data();
   void errors();
+  void heldOutPolicyRavdessPreset();
+  void heldOutPolicyPerCorpus();
+  void validateSplitForClipsRefusesTooManyFolds();
+  void experimentSplitRefusesUntrainedTestClasses();
 };
 
 void TestSplit::labelIndicesExcludeUnlabelled() {
@@ -150,18 +154,6 @@ void TestSplit::explicitSpeakers() {
   QCOMPARE(s.test.size(), std::size_t(2 * 14));
   QCOMPARE(s.protocol, std::string("speakers"));
   QVERIFY(!s.warnings.empty());  // the excluded "calm" clips are reported
-}
-
-void TestSplit::ravdessPreset() {
-  const auto clips = ravdessLike();
-  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
-  const Split s = ser::makeSplit(clips, labelOf, ser::ravdessPresetSpec(clips));
-  checkSpeakerIndependent(clips, s);
-  QCOMPARE(s.testSpeakers,
-           (std::vector<std::string>{"ravdess:21", "ravdess:22", "ravdess:23", "ravdess:24"}));
-  QCOMPARE(s.validationSpeakers, (std::vector<std::string>{"ravdess:19", "ravdess:20"}));
-  QCOMPARE(int(s.trainSpeakers.size()), 18);
-  QVERIFY_THROWS_EXCEPTION(ser::Error, ser::ravdessPresetSpec(ravdessLike(20)));
 }
 
 void TestSplit::crossCorpus() {
@@ -230,6 +222,7 @@ void TestSplit::deterministicPerSeed() {
     SplitSpec spec;
     spec.protocol = protocol;
     spec.fold = 0;
+    spec.testFraction = 0.25;  // not the default share: no RAVDESS preset for all 24 actors
     spec.seed = 7;
     const Split a = ser::makeSplit(clips, labelOf, spec);
     const Split b = ser::makeSplit(clips, labelOf, spec);
@@ -706,6 +699,110 @@ void TestSplit::errors() {
     QVERIFY2(!parameterError, e.what());
     QVERIFY2(QString(e.what()).contains(messagePart), e.what());
   }
+}
+
+// The automatic choice of a full RAVDESS is the customary split; any other size is drawn.
+void TestSplit::heldOutPolicyRavdessPreset() {
+  const auto clips = ravdessLike();
+  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+  for (std::uint64_t seed : {1, 42}) {
+    SplitSpec spec;
+    spec.seed = seed;
+    const Split s = ser::makeSplit(clips, labelOf, spec);
+    QCOMPARE(s.testSpeakers,
+             (std::vector<std::string>{"ravdess:21", "ravdess:22", "ravdess:23", "ravdess:24"}));
+    QCOMPARE(s.validationSpeakers, (std::vector<std::string>{"ravdess:19", "ravdess:20"}));
+    const SplitSpec resolved = ser::resolveHeldOutSpeakers(clips, labelOf, spec);
+    QCOMPARE(resolved.testSpeakers, s.testSpeakers);
+    QCOMPARE(resolved.validationSpeakers, s.validationSpeakers);
+  }
+  // Asking for another share draws the speakers instead (seeded, sex-balanced).
+  SplitSpec quarter;
+  quarter.testFraction = 0.25;
+  const Split drawn = ser::makeSplit(clips, labelOf, quarter);
+  QCOMPARE(drawn.testSpeakers.size(), std::size_t(6));
+  QCOMPARE(countSex(clips, {drawn.testSpeakers.begin(), drawn.testSpeakers.end()}, Sex::Male), 3);
+  // Without all 24 actors: drawn, 0.2 x 20 = 4 test (2 + 2), then 0.1 x 16 -> 2 validation.
+  const auto twenty = ravdessLike(20);
+  const auto labelOf20 = ser::labelIndices(twenty, kLabels, ser::LabelField::Common);
+  const SplitSpec r = ser::resolveHeldOutSpeakers(twenty, labelOf20, SplitSpec{});
+  QCOMPARE(r.testSpeakers.size(), std::size_t(4));
+  QCOMPARE(countSex(twenty, {r.testSpeakers.begin(), r.testSpeakers.end()}, Sex::Female), 2);
+  QCOMPARE(r.validationSpeakers.size(), std::size_t(2));
+  const Split s20 = ser::makeSplit(twenty, labelOf20, SplitSpec{});
+  QCOMPARE(s20.testSpeakers, r.testSpeakers);
+  QCOMPARE(s20.validationSpeakers, r.validationSpeakers);
+}
+
+// Each corpus holds out its own speakers, and its choice does not depend on the other corpora.
+void TestSplit::heldOutPolicyPerCorpus() {
+  const auto ravdess = ravdessLike(12);
+  const auto crema = withCremaLike({}, 10);
+  const auto both = withCremaLike(ravdessLike(12), 10);
+  auto resolve = [](const std::vector<Clip>& clips) {
+    SplitSpec spec;
+    spec.seed = 42;
+    return ser::resolveHeldOutSpeakers(
+        clips, ser::labelIndices(clips, kLabels, ser::LabelField::Common), spec);
+  };
+  const SplitSpec r = resolve(ravdess), c = resolve(crema), b = resolve(both);
+  QCOMPARE(r.testSpeakers.size(), std::size_t(2));  // round(0.2 x 12)
+  QCOMPARE(c.testSpeakers.size(), std::size_t(2));  // round(0.2 x 10)
+  std::vector<std::string> test = r.testSpeakers, validation = r.validationSpeakers;
+  test.insert(test.end(), c.testSpeakers.begin(), c.testSpeakers.end());
+  validation.insert(validation.end(), c.validationSpeakers.begin(), c.validationSpeakers.end());
+  std::sort(test.begin(), test.end());
+  std::sort(validation.begin(), validation.end());
+  QCOMPARE(b.testSpeakers, test);
+  QCOMPARE(b.validationSpeakers, validation);
+  const Split s = ser::makeSplit(both, ser::labelIndices(both, kLabels, ser::LabelField::Common), b);
+  checkSpeakerIndependent(both, s);
+}
+
+void TestSplit::validateSplitForClipsRefusesTooManyFolds() {
+  const auto clips = ravdessLike(6, 8);
+  const auto labelOf = ser::labelIndices(clips, kLabels, ser::LabelField::Common);
+  SplitSpec spec;
+  spec.protocol = SplitProtocol::KFold;
+  spec.folds = 6;
+  ser::validateSplitForClips(spec, clips, labelOf);  // one speaker per fold: allowed
+  spec.folds = 7;
+  spec.validate();  // within the clip-free ranges ...
+  try {
+    ser::validateSplitForClips(spec, clips, labelOf);  // ... but more folds than speakers
+    QFAIL("k = 7 with 6 speakers was accepted");
+  } catch (const ser::ParameterError& e) {
+    QCOMPARE(QString::fromStdString(e.parameter()), QStringLiteral("folds"));
+    QVERIFY2(QString(e.what()).contains(QStringLiteral("6")), e.what());
+  }
+}
+
+// Cross-corpus with native labels that differ between the corpora cannot be learnt; the common
+// set can. The experiment-level split also applies the corpus filters.
+void TestSplit::experimentSplitRefusesUntrainedTestClasses() {
+  std::vector<Clip> clips = withCremaLike(ravdessLike(6, 8), 4);
+  for (Clip& c : clips)
+    if (c.corpus == "crema-d") c.emotion = c.emotion.substr(0, 3);  // "neu", "hap", ...
+  ser::Experiment e;
+  ser::CorpusSpec spec;
+  spec.path = "/r";
+  e.corpora = {spec};
+  e.split.testSpeakers = ser::speakersOfCorpus(clips, "crema-d");
+  e.trainCorpora = {"ravdess"};
+  e.testCorpora = {"crema-d"};
+  e.labels = ser::LabelSetKind::Native;
+  try {
+    ser::experimentSplit(e, clips);
+    QFAIL("native labels that differ across corpora were accepted");
+  } catch (const ser::Error& err) {
+    QVERIFY2(QString(err.what()).contains(QStringLiteral("common 6-class")), err.what());
+  }
+  e.labels = ser::LabelSetKind::Common6;
+  const Split s = ser::experimentSplit(e, clips);
+  for (std::size_t i : s.test) QCOMPARE(clips[i].corpus, std::string("crema-d"));
+  for (std::size_t i : s.train) QCOMPARE(clips[i].corpus, std::string("ravdess"));
+  QCOMPARE(s.testSpeakers, e.split.testSpeakers);
+  QCOMPARE(s.validationSpeakers.size(), std::size_t(1));  // round(0.1 x 6), from RAVDESS
 }
 
 QTEST_GUILESS_MAIN(TestSplit)

@@ -1,11 +1,13 @@
 // The dataset wizard: layout detection, background scan with counts and skipped files, label and
-// split choices, and the Qt-free result.
+// split choices edited into core's Experiment, core's rules shown on the page, and hand edits
+// that survive Back and Next. SERWB_SCREENSHOT_DIR=DIR saves the label and split page as PNG.
 #include <QAbstractButton>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
 #include <QListWidget>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -108,22 +110,29 @@ class DatasetWizardTest : public QObject {
     LabelSplitPage* page = wizard.labelSplitPage();
     QCOMPARE(page->speakerTable()->rowCount(), 2);
 
-    page->setProtocol(SplitChoiceProtocol::Random);
+    QCOMPARE(int(wizard.experiment().labels), int(Experiment{}.labels));  // core's one default
+    page->setMode(SplitMode::Random);
     QVERIFY(page->randomWarning()->isVisible());
     QVERIFY(page->randomWarning()->text().contains(QStringLiteral("accuracy will be optimistic")));
+    QCOMPARE(int(wizard.experiment().split.protocol), int(SplitProtocol::Random));  // edited in place
 
-    page->setProtocol(SplitChoiceProtocol::SpeakerIndependent);
+    page->setMode(SplitMode::HeldOutSpeakers);
     page->setTestSpeakers({"ravdess:02"});
+    page->setLabelSet(LabelSetKind::Common6);
     page->setPolicy(CommonLabelPolicy::CalmToNeutral);
+    QVERIFY2(page->errorLabel()->text().isEmpty(), qPrintable(page->errorLabel()->text()));
     wizard.button(QWizard::FinishButton)->click();
     QCOMPARE(wizard.result(), int(QDialog::Accepted));
 
-    const DatasetSelection& s = wizard.selection();
-    QCOMPARE(int(s.corpora.size()), 1);
-    QCOMPARE(QString::fromStdString(s.corpora[0].path), QDir::cleanPath(dir.path()));
-    QCOMPARE(int(s.policy), int(CommonLabelPolicy::CalmToNeutral));
-    QCOMPARE(int(s.split.protocol), int(SplitChoiceProtocol::SpeakerIndependent));
-    QCOMPARE(s.split.testSpeakers, std::vector<std::string>{"ravdess:02"});
+    const Experiment& e = wizard.experiment();
+    QCOMPARE(int(e.corpora.size()), 1);
+    QCOMPARE(QString::fromStdString(e.corpora[0].path), QDir::cleanPath(dir.path()));
+    QCOMPARE(int(e.labels), int(LabelSetKind::Common6));
+    QCOMPARE(int(e.labelPolicy), int(CommonLabelPolicy::CalmToNeutral));
+    QCOMPARE(int(e.split.protocol), int(SplitProtocol::Speakers));
+    QCOMPARE(e.split.testSpeakers, std::vector<std::string>{"ravdess:02"});
+    QVERIFY(e.split.validationSpeakers.empty());
+    QVERIFY(e.testCorpora.empty());
     int calm = 0;
     for (const Clip& c : wizard.corpus()->clips)
       if (c.emotion == "calm") {
@@ -159,48 +168,109 @@ class DatasetWizardTest : public QObject {
     QVERIFY(!wizard.scanPage()->errorMessage().isEmpty());
   }
 
-  void splitValidation_data() {
-    QTest::addColumn<int>("protocol");
-    QTest::addColumn<QStringList>("test");
-    QTest::addColumn<QStringList>("validation");
-    QTest::addColumn<int>("folds");
-    QTest::addColumn<QString>("badParameter");  // empty = valid
-    const int si = int(SplitChoiceProtocol::SpeakerIndependent), kf = int(SplitChoiceProtocol::KFold);
-    QTest::newRow("held-out speakers") << si << QStringList{"a:1"} << QStringList{"a:2"} << 5 << "";
-    QTest::newRow("no test speaker") << si << QStringList{} << QStringList{"a:2"} << 5 << "testSpeakers";
-    QTest::newRow("speaker in both") << si << QStringList{"a:1"} << QStringList{"a:1"} << 5 << "validationSpeakers";
-    QTest::newRow("k = 5") << kf << QStringList{} << QStringList{} << 5 << "";
-    QTest::newRow("k = 1") << kf << QStringList{} << QStringList{} << 1 << "folds";
-    QTest::newRow("k = 21") << kf << QStringList{} << QStringList{} << 21 << "folds";
-  }
-  void splitValidation() {
-    QFETCH(int, protocol);
-    QFETCH(QStringList, test);
-    QFETCH(QStringList, validation);
-    QFETCH(int, folds);
-    QFETCH(QString, badParameter);
-    SplitChoice s;
-    s.protocol = SplitChoiceProtocol(protocol);
-    for (const auto& t : test) s.testSpeakers.push_back(t.toStdString());
-    for (const auto& v : validation) s.validationSpeakers.push_back(v.toStdString());
-    s.folds = folds;
-    try {
-      s.validate();
-      QVERIFY2(badParameter.isEmpty(), "expected a ParameterError");
-    } catch (const ParameterError& e) {
-      QCOMPARE(QString::fromStdString(e.parameter()), badParameter);
-    }
+  // Reaches the label and split page of a wizard on the two-actor fixture.
+  static bool toLabelPage(DatasetWizard& wizard, const QString& dir) {
+    if (!wizard.addPath(dir)) return false;
+    wizard.show();
+    QSignalSpy finished(wizard.scanPage(), &ScanPage::scanFinished);
+    wizard.next();
+    if (!QTest::qWaitFor([&] { return finished.count() == 1; }, 10000)) return false;
+    wizard.next();
+    return wizard.currentId() == DatasetWizard::LabelSplitPageId;
   }
 
-  void proposesHeldOutSpeakersPerCorpus() {
-    std::vector<std::string> ids;
-    for (int i = 1; i <= 10; ++i) ids.push_back("a:" + std::to_string(100 + i));
-    ids.push_back("b:1");
-    ids.push_back("b:2");
-    std::vector<std::string> test, validation;
-    proposeHeldOutSpeakers(ids, test, validation);
-    QCOMPARE(test, (std::vector<std::string>{"a:109", "a:110", "b:2"}));
-    QCOMPARE(validation, std::vector<std::string>{"a:108"});
+  // k greater than the number of speakers is refused on the page with core's message, and the
+  // wizard cannot finish; a held-out split without a test speaker likewise.
+  void pageShowsCoreRefusals() {
+    QTemporaryDir dir;
+    test::writeRavdessFixture(dir.path());
+    DatasetWizard wizard;
+    QVERIFY(toLabelPage(wizard, dir.path()));
+    LabelSplitPage* page = wizard.labelSplitPage();
+    QVERIFY2(page->errorLabel()->text().isEmpty(), qPrintable(page->errorLabel()->text()));
+
+    page->setMode(SplitMode::KFold);
+    page->foldsSpin()->setValue(3);  // 2 speakers
+    QVERIFY(!page->validatePage());
+    const QString message = page->errorLabel()->text();
+    QVERIFY2(message.contains(QStringLiteral("folds")) && message.contains(QStringLiteral("number of speakers")),
+             qPrintable(message));
+    try {  // the same words as core's own check
+      Experiment e = wizard.experiment();
+      (void)experimentSplit(e, wizard.scanPage()->corpus()->clips);
+      QFAIL("core accepted k = 3 with 2 speakers");
+    } catch (const ParameterError& e) {
+      QCOMPARE(message, QString::fromStdString(e.what()));
+    }
+    if (const QByteArray shots = qgetenv("SERWB_SCREENSHOT_DIR"); !shots.isEmpty()) {
+      wizard.resize(900, 700);
+      QTest::qWait(50);
+      QVERIFY(wizard.grab().save(QDir(QString::fromLocal8Bit(shots)).filePath(QStringLiteral("wizard-kfold-refused.png"))));
+    }
+    wizard.button(QWizard::FinishButton)->click();
+    QVERIFY(wizard.isVisible());  // not accepted
+
+    page->setMode(SplitMode::HeldOutSpeakers);
+    QVERIFY(page->validatePage());
+    page->setTestSpeakers({});
+    QVERIFY(!page->validatePage());
+    QVERIFY(page->errorLabel()->text().contains(QStringLiteral("test speaker")));
+    page->setTestSpeakers({"ravdess:01", "ravdess:02"});  // nobody left to train
+    QVERIFY(!page->validatePage());
+    QVERIFY2(page->errorLabel()->text().contains(QStringLiteral("training")),
+             qPrintable(page->errorLabel()->text()));
+  }
+
+  // The proposal is core's held-out policy; hand edits and the other choices survive Back and
+  // Next, also when the way forward goes through the scan page again (a new scan).
+  void handEditsSurviveBackAndNext() {
+    QTemporaryDir dir;
+    const auto fixture = test::writeRavdessFixture(dir.path());
+    DatasetWizard wizard;
+    QVERIFY(toLabelPage(wizard, dir.path()));
+    LabelSplitPage* page = wizard.labelSplitPage();
+    const SplitSpec proposal = defaultHeldOut(wizard.experiment(), wizard.scanPage()->corpus()->clips);
+    QCOMPARE(page->testSpeakers(), proposal.testSpeakers);
+    QCOMPARE(proposal.testSpeakers.size(), std::size_t(1));
+
+    if (const QByteArray shots = qgetenv("SERWB_SCREENSHOT_DIR"); !shots.isEmpty()) {
+      wizard.resize(900, 700);
+      QTest::qWait(50);
+      QVERIFY(wizard.grab().save(QDir(QString::fromLocal8Bit(shots)).filePath(QStringLiteral("wizard-split-page.png"))));
+    }
+
+    // Hand edits: the other actor tested, the first one for validation, common labels.
+    const std::string other = proposal.testSpeakers[0] == "ravdess:01" ? "ravdess:02" : "ravdess:01";
+    page->setTestSpeakers({other});
+    page->setValidationSpeakers({proposal.testSpeakers[0]});
+    page->setLabelSet(LabelSetKind::Common6);
+    page->setPolicy(CommonLabelPolicy::CalmToNeutral);
+    const std::string edited = toJson(wizard.experiment()).dump();
+
+    for (int backSteps : {1, 2}) {
+      QSignalSpy finished(wizard.scanPage(), &ScanPage::scanFinished);
+      for (int i = 0; i < backSteps; ++i) wizard.back();
+      QCOMPARE(wizard.currentId(), backSteps == 1 ? int(DatasetWizard::ScanPageId) : int(DatasetWizard::SourcesPageId));
+      if (backSteps == 2) {  // forward through the scan page: it scans again
+        wizard.next();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+      }
+      wizard.next();
+      QCOMPARE(wizard.currentId(), int(DatasetWizard::LabelSplitPageId));
+      QCOMPARE(page->testSpeakers(), std::vector<std::string>{other});
+      QCOMPARE(page->validationSpeakers(), std::vector<std::string>{proposal.testSpeakers[0]});
+      QCOMPARE(toJson(wizard.experiment()).dump(), edited);
+    }
+    // A k-fold choice survives too.
+    page->setMode(SplitMode::KFold);
+    page->foldsSpin()->setValue(4);
+    wizard.back();
+    wizard.next();
+    QCOMPARE(int(wizard.experiment().split.protocol), int(SplitProtocol::KFold));
+    QCOMPARE(wizard.experiment().split.folds, 4);
+    page->setMode(SplitMode::HeldOutSpeakers);
+    QCOMPARE(page->testSpeakers(), std::vector<std::string>{other});
+    QCOMPARE(int(wizard.scanPage()->corpus()->clips.size()), fixture.clips);
   }
 };
 

@@ -20,7 +20,6 @@
 #include "core/demo/demo_corpus.h"
 #include "core/runs/run_record.h"
 #include "ui/dataset/corpus_loader.h"
-#include "ui/dataset/dataset_selection.h"
 #include "ui/main_window/main_window.h"
 #include "ui/main_window/misclassified_view.h"
 #include "ui/main_window/workbench.h"
@@ -50,7 +49,7 @@ class TestTrainingPanel : public QObject {
   void configure(TrainingPanel* panel, int epochs, const QString& out) const;
 
   QTemporaryDir tmp_;
-  DatasetSelection selection_;
+  Experiment dataset_;  // the wizard's default experiment on the demo corpus
   std::shared_ptr<const Corpus> corpus_;
 };
 
@@ -64,13 +63,13 @@ void TestTrainingPanel::initTestCase() {
   o.crowdSentences = 1;
   const QString demo = tmp_.filePath(QStringLiteral("demo"));
   makeDemoCorpus(demo.toStdString(), o);
-  selection_.corpora = demoCorpusSpecs(demo);
-  auto corpus = std::make_shared<Corpus>(loadCorpora(selection_.corpora, selection_.policy));
+  dataset_.corpora = demoCorpusSpecs(demo);
+  auto corpus = std::make_shared<Corpus>(loadCorpora(dataset_.corpora, dataset_.labelPolicy));
   const std::vector<std::string> speakers = speakerIds(corpus->clips);
   QCOMPARE(speakers.size(), std::size_t(6));
-  proposeHeldOutSpeakers(speakers, selection_.split.testSpeakers, selection_.split.validationSpeakers);
-  QCOMPARE(selection_.split.testSpeakers.size(), std::size_t(2));        // one per corpus
-  QCOMPARE(selection_.split.validationSpeakers.size(), std::size_t(2));  // one per corpus
+  dataset_.split = defaultHeldOut(dataset_, corpus->clips);
+  QCOMPARE(dataset_.split.testSpeakers.size(), std::size_t(2));        // one per corpus
+  QCOMPARE(dataset_.split.validationSpeakers.size(), std::size_t(2));  // one per corpus
   corpus_ = corpus;
 }
 
@@ -85,7 +84,7 @@ void TestTrainingPanel::trainingRunDrawsCurvesAndLoadsResults() {
   Bench bench;
   TrainingPanel* panel = bench.panel();
   QVERIFY(!panel->startButton()->isEnabled());  // no dataset yet
-  bench.window.setDataset(selection_, corpus_);
+  bench.window.setDataset(dataset_, corpus_);
   QVERIFY(panel->hasDataset());
   QVERIFY(panel->startButton()->isEnabled());
   const QString out = tmp_.filePath(QStringLiteral("run-train"));
@@ -135,7 +134,7 @@ void TestTrainingPanel::trainingRunDrawsCurvesAndLoadsResults() {
 void TestTrainingPanel::stopCancelsAndResumeContinues() {
   Bench bench;
   TrainingPanel* panel = bench.panel();
-  bench.window.setDataset(selection_, corpus_);
+  bench.window.setDataset(dataset_, corpus_);
   const QString out = tmp_.filePath(QStringLiteral("run-stop"));
   configure(panel, 200, out);
   QSignalSpy stopped(panel, &TrainingPanel::runStopped);
@@ -169,7 +168,7 @@ void TestTrainingPanel::stopCancelsAndResumeContinues() {
 void TestTrainingPanel::engineErrorsReachTheUser() {
   Bench bench;
   TrainingPanel* panel = bench.panel();
-  DatasetSelection missing = selection_;
+  Experiment missing = dataset_;
   for (CorpusSpec& spec : missing.corpora) spec.path += "-missing";
   bench.window.setDataset(missing, corpus_);
   configure(panel, 1, tmp_.filePath(QStringLiteral("run-error")));

@@ -132,13 +132,13 @@ void TestWorkbench::datasetReachesTraining() {
   MainWindow window;
   Workbench* bench = new Workbench(&window);
   QVERIFY(!bench->training()->hasDataset());
-  DatasetSelection selection;
+  Experiment dataset;
   CorpusSpec spec;
   spec.path = "/data/demo-acted";
   spec.name = "demo-acted";
-  selection.corpora = {spec};
-  selection.split.testSpeakers = {"demo-acted:01"};
-  window.setDataset(selection, nullptr);
+  dataset.corpora = {spec};
+  dataset.split.testSpeakers = {"demo-acted:01"};
+  window.setDataset(dataset, nullptr);
   QVERIFY(bench->training()->hasDataset());
 }
 
