@@ -1,6 +1,8 @@
 #include "ui/training/training_panel.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #ifdef __linux__
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -31,6 +33,7 @@
 #include "core/base/error.h"
 #include "core/base/text.h"
 #include "core/experiment/experiment.h"
+#include "core/pipeline/cross_validation.h"
 #include "core/pipeline/experiment_runner.h"
 #include "core/pipeline/output_folder.h"
 #include "ui/common/background_job.h"
@@ -226,14 +229,29 @@ Experiment TrainingPanel::experiment() const {
 }
 
 RunOutcome TrainingPanel::runTraining(const Experiment& experiment, const RunOptions& options) {
-  if (experiment.split.protocol == SplitProtocol::KFold) {
-    // TODO(lead): call runCrossValidation(experiment, options) (core/pipeline/cross_validation.h)
-    // so that every fold is tested, as the wizard's k-fold page says. Until then: fold 0 only.
-    Experiment fold0 = experiment;
-    fold0.split.fold = 0;
-    return runExperiment(fold0, options);
+  if (experiment.split.protocol != SplitProtocol::KFold) return runExperiment(experiment, options);
+  // k-fold: every fold is trained and tested (as the wizard's k-fold page says), each in its own
+  // run folder under the output folder, with summary.json beside them (the same code as
+  // `serwb train --split kfold`). Results then show the last fold; the log has the summary.
+  Experiment all = experiment;
+  all.split.fold = -1;
+  const CrossValidationOutcome cv = runCrossValidation(all, options);
+  RunOutcome out;
+  out.cancelled = cv.cancelled;
+  out.dir = cv.foldDirs.empty() ? cv.dir : cv.foldDirs.back();
+  if (cv.summary && options.listener) {
+    const CrossValidationSummary& s = *cv.summary;
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "cross-validation over %zu folds: WA %.1f +- %.1f%%, UAR %.1f +- %.1f%%, "
+                  "macro-F1 %.3f +- %.3f (mean +- sd); pooled WA %.1f%%, UAR %.1f%%; summary: %s",
+                  s.folds.size(), 100 * s.waMean, 100 * s.waSd, 100 * s.uarMean, 100 * s.uarSd,
+                  s.macroF1Mean, s.macroF1Sd, 100 * s.pooled.wa, 100 * s.pooled.uar,
+                  (std::filesystem::path(cv.dir) / "summary.json").string().c_str());
+    options.listener->onLog(line);
   }
-  return runExperiment(experiment, options);
+  if (!cv.cancelled && !cv.foldDirs.empty()) out.record = loadRunRecord(cv.foldDirs.back());
+  return out;
 }
 
 void TrainingPanel::updateDatasetLabel() {
