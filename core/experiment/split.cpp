@@ -619,7 +619,18 @@ SplitSpec resolveHeldOutSpeakers(const std::vector<Clip>& clips, const std::vect
 
 void validateSplitForClips(const SplitSpec& spec, const std::vector<Clip>& clips,
                            const std::vector<int>& labelOf) {
-  (void)makeSplit(clips, labelOf, spec);
+  if (spec.protocol != SplitProtocol::KFold || spec.fold >= 0) {
+    (void)makeSplit(clips, labelOf, spec);
+    return;
+  }
+  // Every fold in turn (a cross-validation): each must be a valid split.
+  spec.validate();
+  const FoldPlan plan = planFolds(clips, labelOf, spec);
+  for (int f = 0; f < int(plan.folds.size()); ++f) {
+    SplitSpec one = spec;
+    one.fold = f;
+    (void)makeSplit(clips, labelOf, one);
+  }
 }
 
 std::vector<int> labelIndices(const std::vector<Clip>& clips, const std::vector<std::string>& labels,

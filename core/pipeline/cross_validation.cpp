@@ -7,6 +7,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_text.h"
 #include "core/base/text.h"
 #include "core/corpus/corpus_spec.h"
 #include "core/metrics/metrics_report.h"
@@ -221,7 +222,7 @@ CrossValidationSummary crossValidationSummaryFromJson(const nlohmann::json& j) {
 }
 
 void writeCrossValidationSummary(const fs::path& file, const CrossValidationSummary& summary) {
-  writeFileAtomic(file, toJson(summary).dump(2) + "\n");
+  writeFileAtomic(file, dumpJson(toJson(summary), 2) + "\n");
 }
 
 CrossValidationSummary readCrossValidationSummary(const fs::path& file) {
@@ -325,7 +326,7 @@ CrossValidationOutcome runCrossValidation(const Experiment& given, const RunOpti
   const int k = int(plan.folds.size());
   log("cross-validation: " + std::to_string(k) + " folds, " + plan.source);
   for (const std::string& note : plan.notes) log("note: " + note);
-  writeFileAtomic(out / "experiment.json", toJson(e).dump(2) + "\n");
+  writeFileAtomic(out / "experiment.json", dumpJson(toJson(e), 2) + "\n");
 
   std::vector<fs::path> dirs;
   for (int f = 1; f <= k; ++f) {
@@ -353,6 +354,8 @@ CrossValidationOutcome runCrossValidation(const Experiment& given, const RunOpti
     RunOptions foldOptions = options;
     foldOptions.outDir = dir.string();
     foldOptions.resume = options.resume && fs::exists(dir / "last.ckpt", ec);
+    // An unfinished fold of this cross-validation (OUT/experiment.json matched) is rerun in place.
+    foldOptions.overwrite = options.overwrite || (!foldOptions.resume && fs::exists(dir, ec));
     RunOutcome r;
     try {
       r = runExperiment(foldExperiment, foldOptions);

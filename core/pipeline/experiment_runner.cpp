@@ -304,7 +304,7 @@ std::vector<Prediction> makePredictions(const Part& part,
 }
 
 // Computes the metrics of `predictions`, writes the record's files and returns it.
-const RunRecord& finishRecord(RunRecord& record, const fs::path& dir,
+RunRecord& finishRecord(RunRecord& record, const fs::path& dir,
                               std::vector<Prediction> predictions, const std::vector<std::string>& labels) {
   record.path = dir;
   record.metrics = computeReport(predictions, labels);

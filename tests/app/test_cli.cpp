@@ -225,7 +225,7 @@ class TestCli : public QObject {
 
   // serwb execs serwb-engine: its exit code and messages are the engine's own.
   void engineErrorsPassThrough() {
-    const QStringList args{"train", "--no-such-option"};
+    const QStringList args{"train", "--out", tmp_.path() + "/runs/none", "--no-such-option"};
     const Result front = serwb(args);
     const Result engine = run(SERWB_ENGINE_BINARY, args);
     QVERIFY(front.code != 0);
@@ -580,6 +580,8 @@ class TestCli : public QObject {
     QVERIFY2(ms.code == 0, ms.err.c_str());
     QCOMPARE(jsonBytes(nlohmann::json::parse(ms.out)["speaker_ids"][0].get<std::string>()),
              std::string("latin:Jos\xe9"));
+  }
+
   void finishedRunsAreNotOverwritten() {
     const QString run = tmp_.path() + "/runs/svm";  // written by svmTrainEvaluatePredict
     QVERIFY(QFileInfo::exists(run + "/model.svm"));

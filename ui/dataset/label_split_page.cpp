@@ -393,7 +393,7 @@ void LabelSplitPage::applyTo(Experiment& e) const {
     case SplitMode::KFold:
       split.protocol = SplitProtocol::KFold;
       split.folds = folds_->value();
-      split.fold = 0;
+      split.fold = -1;  // every fold is trained and tested (runCrossValidation)
       break;
     case SplitMode::Random:
       split.protocol = SplitProtocol::Random;
@@ -433,7 +433,18 @@ QString LabelSplitPage::problem() const {
   }
   try {
     e.validate();
-    if (const auto corpus = corpus_()) (void)experimentSplit(e, corpus->clips);
+    if (const auto corpus = corpus_()) {
+      // k-fold trains every fold: each must be a valid split of these clips.
+      if (e.split.protocol == SplitProtocol::KFold && e.split.fold < 0) {
+        for (int f = 0; f < e.split.folds; ++f) {
+          Experiment one = e;
+          one.split.fold = f;
+          (void)experimentSplit(one, corpus->clips);
+        }
+      } else {
+        (void)experimentSplit(e, corpus->clips);
+      }
+    }
   } catch (const std::exception& ex) {
     return QString::fromStdString(ex.what());
   }

@@ -151,7 +151,8 @@ class TestRunSafety : public QObject {
     e.name = "renamed";
     const RunOutcome r = run(e, out, /*resume=*/true);
     QVERIFY(!r.cancelled);
-    QCOMPARE(r.metrics.at("epochs").get<int>(), 2);
+    QVERIFY(r.record.has_value());
+    QCOMPARE(r.record->training.epochs, 2);
     const std::string log = text(out / "train.log");
     QVERIFY2(log.rfind(firstLog, 0) == 0, "the earlier epochs were erased from train.log");
     QCOMPARE(count(log, "epoch 1:"), 1);
