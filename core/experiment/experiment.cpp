@@ -489,8 +489,11 @@ Experiment experimentFromJson(const nlohmann::json& j) {
 Experiment loadExperimentFile(const std::string& path) {
   // Bounded parse first (depth, key paths in messages), then serwb's own reading of non-UTF-8
   // bytes (core/base/json_text.h).
-  parseBounded(escapeNonUtf8(readFile(path)), path);
-  const nlohmann::json j = parseJson(readFile(path));
+  // A hand-written file may hold raw non-UTF-8 bytes: they are escaped first, so both parses see
+  // valid UTF-8 and parseJson gives the original bytes back.
+  const std::string text = escapeNonUtf8(readFile(path));
+  parseBounded(text, path);
+  const nlohmann::json j = parseJson(text);
   try {
     return experimentFromJson(j);
   } catch (const Error& e) {
