@@ -489,9 +489,14 @@ Experiment experimentFromJson(const nlohmann::json& j) {
 Experiment loadExperimentFile(const std::string& path) {
   // Bounded parse first (depth, key paths in messages), then serwb's own reading of non-UTF-8
   // bytes (core/base/json_text.h).
-  // A hand-written file may hold raw non-UTF-8 bytes: they are escaped first, so both parses see
-  // valid UTF-8 and parseJson gives the original bytes back.
-  const std::string text = escapeNonUtf8(readFile(path));
+  // serwb writes its JSON as UTF-8 with non-UTF-8 bytes escaped (json_text.h). A hand-written
+  // file may hold raw non-UTF-8 bytes instead: only then are they escaped before parsing, so both
+  // parses see valid UTF-8 and parseJson gives the original bytes back.
+  std::string text = readFile(path);
+  if (!nlohmann::json::accept(text)) {
+    std::string escaped = escapeNonUtf8(text);
+    if (nlohmann::json::accept(escaped)) text = std::move(escaped);
+  }
   parseBounded(text, path);
   const nlohmann::json j = parseJson(text);
   try {
