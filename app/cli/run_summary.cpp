@@ -28,15 +28,16 @@ std::string runSummaryText(const RunOutcome& outcome) {
   char line[256];
   out += "test: WA " + percentCi(m.overall.wa, m.overall.waCi95, m.overall.speakers) + "  UAR " +
          percentCi(m.overall.uar, m.overall.uarCi95, m.overall.speakers);
-  std::snprintf(line, sizeof line, "  macro-F1 %.3f  (n = %zu clips, %zu speakers; chance %.1f%%)\n",
-                m.macroF1, m.overall.n, m.overall.speakers, 100 * m.chance());
+  std::snprintf(line, sizeof line, "  macro-F1 %.3f  (n = %zu clips, %zu speaker%s; chance %.1f%%)\n",
+                m.macroF1, m.overall.n, m.overall.speakers, m.overall.speakers == 1 ? "" : "s",
+                100 * m.chance());
   out += line;
   for (Sex sex : {Sex::Male, Sex::Female}) {
     if (!m.perSex.count(sex)) continue;
     const GroupMetrics& g = m.perSex.at(sex);
-    std::snprintf(line, sizeof line, "  %-6s WA %s  UAR %.1f%%  (n = %zu, %zu speakers)\n",
+    std::snprintf(line, sizeof line, "  %-6s WA %s  UAR %.1f%%  (n = %zu, %zu speaker%s)\n",
                   toString(sex).c_str(), percentCi(g.wa, g.waCi95, g.speakers).c_str(), 100 * g.uar,
-                  g.n, g.speakers);
+                  g.n, g.speakers, g.speakers == 1 ? "" : "s");
     out += line;
   }
   if (m.sexGap) {

@@ -112,8 +112,18 @@ std::string dumpJson(const nlohmann::json& json, int indent) {
   return mapStrings(json, escapeNonUtf8).dump(indent);
 }
 
-nlohmann::json parseJson(const std::string& text) {
-  return mapStrings(nlohmann::json::parse(text), unescapeNonUtf8);
+nlohmann::json parseJson(const std::string& text) { return unescapeStrings(nlohmann::json::parse(text)); }
+
+nlohmann::json unescapeStrings(const nlohmann::json& parsed) { return mapStrings(parsed, unescapeNonUtf8); }
+
+bool isValidUtf8(const std::string& bytes) {
+  for (std::size_t i = 0; i < bytes.size();) {
+    std::uint32_t cp = 0;
+    const std::size_t n = utf8Sequence(bytes, i, cp);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
 }
 
 }  // namespace ser

@@ -27,4 +27,11 @@ std::string dumpJson(const nlohmann::json& json, int indent = -1);
 // nlohmann::json::parse throws.
 nlohmann::json parseJson(const std::string& text);
 
+// True when `bytes` is valid UTF-8 (shortest forms, no surrogates).
+bool isValidUtf8(const std::string& bytes);
+
+// `parsed` with serwb's escapes in every string and key turned back into the original bytes: for
+// callers that parse with their own nlohmann::json::parse options (parseJson = parse + this).
+nlohmann::json unescapeStrings(const nlohmann::json& parsed);
+
 }  // namespace ser

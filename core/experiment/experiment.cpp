@@ -487,18 +487,12 @@ Experiment experimentFromJson(const nlohmann::json& j) {
 }
 
 Experiment loadExperimentFile(const std::string& path) {
-  // Bounded parse first (depth, key paths in messages), then serwb's own reading of non-UTF-8
-  // bytes (core/base/json_text.h).
   // serwb writes its JSON as UTF-8 with non-UTF-8 bytes escaped (json_text.h). A hand-written
-  // file may hold raw non-UTF-8 bytes instead: only then are they escaped before parsing, so both
-  // parses see valid UTF-8 and parseJson gives the original bytes back.
+  // file may hold raw non-UTF-8 bytes instead: only then are they escaped before the one bounded
+  // parse (depth, key paths in messages), and the escapes are turned back into the original bytes.
   std::string text = readFile(path);
-  if (!nlohmann::json::accept(text)) {
-    std::string escaped = escapeNonUtf8(text);
-    if (nlohmann::json::accept(escaped)) text = std::move(escaped);
-  }
-  parseBounded(text, path);
-  const nlohmann::json j = parseJson(text);
+  if (!isValidUtf8(text)) text = escapeNonUtf8(text);
+  const nlohmann::json j = unescapeStrings(parseBounded(text, path));
   try {
     return experimentFromJson(j);
   } catch (const Error& e) {

@@ -12,6 +12,7 @@
 #include "core/corpus/corpus_spec.h"
 #include "core/metrics/metrics_report.h"
 #include "core/metrics/predictions_csv.h"
+#include "core/runs/run_record.h"
 
 namespace ser {
 
@@ -31,15 +32,8 @@ T need(const nlohmann::json& j, const std::string& where, const char* key) {
   }
 }
 
-nlohmann::json intervalJson(const std::optional<Interval>& i) {
-  return i ? nlohmann::json::array({i->lo, i->hi}) : nlohmann::json();
-}
-
-std::optional<Interval> intervalFromJson(const nlohmann::json& j, const char* key, const std::string& where) {
-  if (!j.contains(key) || j[key].is_null()) return std::nullopt;
-  const auto v = need<std::vector<double>>(j, where, key);
-  if (v.size() != 2) throw Error("summary.json: '" + where + "." + key + "' is not [lo, hi]");
-  return Interval{v[0], v[1]};
+std::optional<Interval> summaryInterval(const nlohmann::json& j, const char* key, const std::string& where) {
+  return intervalFromJson(j, key, "summary.json: ", where.empty() ? key : where + "." + key);
 }
 
 nlohmann::json groupJson(const PooledGroup& g) {
@@ -64,8 +58,8 @@ PooledGroup groupFromJson(const nlohmann::json& j, const std::string& where) {
   g.wa = need<double>(j, where, "wa");
   g.uar = need<double>(j, where, "uar");
   if (j.contains("speakers")) g.speakers = need<std::size_t>(j, where, "speakers");
-  g.waCi95 = intervalFromJson(j, "wa_ci95", where);
-  g.uarCi95 = intervalFromJson(j, "uar_ci95", where);
+  g.waCi95 = summaryInterval(j, "wa_ci95", where);
+  g.uarCi95 = summaryInterval(j, "uar_ci95", where);
   return g;
 }
 
@@ -217,7 +211,7 @@ CrossValidationSummary crossValidationSummaryFromJson(const nlohmann::json& j) {
     throw Error("summary.json: no 'female_minus_male_wa'");
   if (!j["female_minus_male_wa"].is_null())
     s.femaleMinusMaleWa = need<double>(j, "", "female_minus_male_wa");
-  s.femaleMinusMaleWaCi95 = intervalFromJson(j, "female_minus_male_wa_ci95", "");
+  s.femaleMinusMaleWaCi95 = summaryInterval(j, "female_minus_male_wa_ci95", "");
   return s;
 }
 

@@ -16,6 +16,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/json_text.h"
+#include "core/base/text.h"
 #include "core/corpus/corpus_summary.h"
 #include "core/features/preprocessor.h"
 #include "core/metrics/metrics_report.h"
@@ -201,82 +202,53 @@ std::vector<int> svmDecisions(const SvmClassifier& svm, const FeatureMatrix& x) 
   return out;
 }
 
-std::vector<std::string> uniqueSorted(std::vector<std::string> v) {
-  std::sort(v.begin(), v.end());
-  v.erase(std::unique(v.begin(), v.end()), v.end());
-  return v;
-}
-
-std::vector<std::string> intersection(const std::vector<std::string>& a,
-                                      const std::vector<std::string>& b) {
-  const std::vector<std::string> x = uniqueSorted(a), y = uniqueSorted(b);
+std::vector<std::string> corporaOf(const std::vector<const Clip*>& clips) {
   std::vector<std::string> out;
-  std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(out));
-  return out;
+  for (const Clip* c : clips) out.push_back(c->corpus);
+  return sortedUnique(std::move(out));
 }
-
-std::vector<std::string> corporaOf(const Part& part) {
+std::vector<std::string> speakersOf(const std::vector<const Clip*>& clips) {
   std::vector<std::string> out;
-  for (const Clip* c : part.clips) out.push_back(c->corpus);
-  return uniqueSorted(out);
+  for (const Clip* c : clips) out.push_back(c->speaker);
+  return sortedUnique(std::move(out));
 }
 
 // What the model learned from, as stored in its checkpoint (networks) or config.json (SVM) and
 // read back by evaluate: the basis of the leakage check.
 nlohmann::json provenanceJson(const Part& train, const Part& validation) {
-  return {{"train_speakers", uniqueSorted(train.speakers())},
-          {"validation_speakers", uniqueSorted(validation.speakers())},
-          {"train_corpora", corporaOf(train)}};
+  return {{"train_speakers", speakersOf(train.clips)},
+          {"validation_speakers", speakersOf(validation.clips)},
+          {"train_corpora", corporaOf(train.clips)}};
 }
 
-// The split as the run used it: speakers and corpora of the clips that were actually trained,
-// validated and tested on (failed clips left out), and which test speakers training saw.
-SplitProvenance provenanceOf(const Split& split, const Part& train, const Part& validation,
-                             const Part& test) {
+// The split as a run used it (the parts' clips after preprocessing, failed clips left out) or
+// planned it (config.json, before preprocessing): speakers and corpora of each part, and which
+// test speakers training saw.
+SplitProvenance provenanceOf(const Split& split, const std::vector<const Clip*>& train,
+                             const std::vector<const Clip*>& validation,
+                             const std::vector<const Clip*>& test) {
   SplitProvenance p;
   p.protocol = split.protocol;
   p.warnings = split.warnings;
-  p.trainSpeakers = uniqueSorted(train.speakers());
-  p.validationSpeakers = uniqueSorted(validation.speakers());
-  p.testSpeakers = uniqueSorted(test.speakers());
+  p.trainSpeakers = speakersOf(train);
+  p.validationSpeakers = speakersOf(validation);
+  p.testSpeakers = speakersOf(test);
   p.trainCorpora = corporaOf(train);
   p.testCorpora = corporaOf(test);
-  std::vector<std::string> seen = p.trainSpeakers;
-  seen.insert(seen.end(), p.validationSpeakers.begin(), p.validationSpeakers.end());
-  p.testSpeakersSeen = intersection(seen, p.testSpeakers);
-  p.trainClips = train.clips.size();
-  p.validationClips = validation.clips.size();
-  p.testClips = test.clips.size();
+  p.trainClips = train.size();
+  p.validationClips = validation.size();
+  p.testClips = test.size();
+  p.settle();
   return p;
 }
 
-// The split as planned, before preprocessing (config.json): speakers of each part's clips.
 SplitProvenance plannedProvenance(const Split& split, const std::vector<Clip>& clips) {
-  auto speakersOf = [&](const std::vector<std::size_t>& idx) {
-    std::vector<std::string> out;
-    for (std::size_t i : idx) out.push_back(clips[i].speaker);
-    return uniqueSorted(out);
+  auto pick = [&](const std::vector<std::size_t>& idx) {
+    std::vector<const Clip*> out;
+    for (std::size_t i : idx) out.push_back(&clips[i]);
+    return out;
   };
-  auto corporaOfIdx = [&](const std::vector<std::size_t>& idx) {
-    std::vector<std::string> out;
-    for (std::size_t i : idx) out.push_back(clips[i].corpus);
-    return uniqueSorted(out);
-  };
-  SplitProvenance p;
-  p.protocol = split.protocol;
-  p.warnings = split.warnings;
-  p.trainSpeakers = speakersOf(split.train);
-  p.validationSpeakers = speakersOf(split.validation);
-  p.testSpeakers = speakersOf(split.test);
-  p.trainCorpora = corporaOfIdx(split.train);
-  p.testCorpora = corporaOfIdx(split.test);
-  std::vector<std::string> seen = p.trainSpeakers;
-  seen.insert(seen.end(), p.validationSpeakers.begin(), p.validationSpeakers.end());
-  p.testSpeakersSeen = intersection(seen, p.testSpeakers);
-  p.trainClips = split.train.size();
-  p.validationClips = split.validation.size();
-  p.testClips = split.test.size();
-  return p;
+  return provenanceOf(split, pick(split.train), pick(split.validation), pick(split.test));
 }
 
 // `decided`: the model's own decisions where they are not the most probable class (the SVM
@@ -505,7 +477,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     record.seed = e.seed;
     record.synthetic = corpus.synthetic;
     record.config = config;
-    record.split = provenanceOf(split, trainPart, valPart, testPart);
+    record.split = provenanceOf(split, trainPart.clips, valPart.clips, testPart.clips);
     const nlohmann::json provenance = provenanceJson(trainPart, valPart);
     record.failedClips = ex.failed;
     std::vector<std::vector<float>> probs;
@@ -783,8 +755,8 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   // Provenance: which speakers trained the model decides whether this evaluation leaks.
   SplitProvenance& sp = record.split;
   sp.protocol = "evaluation";
-  sp.testSpeakers = uniqueSorted(part.speakers());
-  sp.testCorpora = corporaOf(part);
+  sp.testSpeakers = speakersOf(part.clips);
+  sp.testCorpora = corporaOf(part.clips);
   sp.testClips = part.clips.size();
   if (model.provenance.is_object()) {
     auto list = [&](const char* key) {
@@ -793,9 +765,7 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
     sp.trainSpeakers = list("train_speakers");
     sp.validationSpeakers = list("validation_speakers");
     sp.trainCorpora = list("train_corpora");
-    std::vector<std::string> seen = sp.trainSpeakers;
-    seen.insert(seen.end(), sp.validationSpeakers.begin(), sp.validationSpeakers.end());
-    sp.testSpeakersSeen = intersection(seen, sp.testSpeakers);
+    sp.settle();
     if (!sp.testSpeakersSeen.empty())
       sp.warnings.push_back(std::to_string(sp.testSpeakersSeen.size()) + " of the " +
                             std::to_string(sp.testSpeakers.size()) +

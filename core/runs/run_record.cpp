@@ -23,10 +23,6 @@ using nlohmann::json;
 
 // ---- small JSON helpers ------------------------------------------------------------------
 
-json intervalJson(const std::optional<Interval>& i) {
-  return i ? json::array({i->lo, i->hi}) : json(nullptr);
-}
-
 json groupJson(const GroupMetrics& m) {
   return {{"n", m.n},
           {"speakers", m.speakers},
@@ -74,11 +70,7 @@ class Reader {
     return out;
   }
   std::optional<Interval> interval(const json& o, const char* key, const std::string& where) const {
-    if (!o.contains(key) || o[key].is_null()) return std::nullopt;
-    const json& v = o[key];
-    if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number())
-      throw corrupt("'" + where + key + "' is not an interval [lo, hi]");
-    return Interval{v[0].get<double>(), v[1].get<double>()};
+    return intervalFromJson(o, key, "Corrupt run file: " + file_.string() + ": ", where + key);
   }
   GroupMetrics group(const json& o, const std::string& where) const {
     if (!o.is_object()) throw corrupt("'" + where + "' is not an object");
@@ -152,15 +144,28 @@ std::vector<EpochStats> readCurves(const fs::path& file) {
   return out;
 }
 
-std::vector<std::string> sortedIntersection(std::vector<std::string> a, std::vector<std::string> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  std::vector<std::string> out;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-  return out;
+}  // namespace
+
+json intervalJson(const std::optional<Interval>& interval) {
+  return interval ? json::array({interval->lo, interval->hi}) : json(nullptr);
 }
 
-}  // namespace
+std::optional<Interval> intervalFromJson(const json& object, const std::string& key,
+                                         const std::string& errorPrefix, const std::string& path) {
+  if (!object.is_object() || !object.contains(key) || object[key].is_null()) return std::nullopt;
+  const json& v = object[key];
+  if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number())
+    throw Error(errorPrefix + "'" + path + "' is not an interval [lo, hi]");
+  return Interval{v[0].get<double>(), v[1].get<double>()};
+}
+
+void SplitProvenance::settle() {
+  for (auto* list : {&trainSpeakers, &validationSpeakers, &testSpeakers, &trainCorpora, &testCorpora})
+    *list = sortedUnique(std::move(*list));
+  std::vector<std::string> seen = trainSpeakers;
+  seen.insert(seen.end(), validationSpeakers.begin(), validationSpeakers.end());
+  testSpeakersSeen = sortedIntersection(std::move(seen), testSpeakers);
+}
 
 bool SplitProvenance::crossCorpus() const {
   if (trainCorpora.empty() || testCorpora.empty()) return false;
@@ -406,9 +411,7 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
     // Version 1: a training run listed its speakers, so the overlap can be computed; an
     // evaluation did not record what the model was trained on.
     s.known = split.contains("train_speakers");
-    std::vector<std::string> seen = s.trainSpeakers;
-    seen.insert(seen.end(), s.validationSpeakers.begin(), s.validationSpeakers.end());
-    s.testSpeakersSeen = sortedIntersection(seen, s.testSpeakers);
+    s.settle();
   }
   if (s.protocol.empty() && m.contains("checkpoint")) s.protocol = "evaluation";
 

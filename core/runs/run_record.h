@@ -48,6 +48,10 @@ struct SplitProvenance {
   bool speakerIndependent() const { return known && testSpeakersSeen.empty(); }
   // True when the test corpora and the training corpora have no corpus in common.
   bool crossCorpus() const;
+  // Sorts the speaker and corpus lists (each name once) and sets testSpeakersSeen to the test
+  // speakers that are also training or validation speakers. Every writer of a provenance calls
+  // this once its lists are filled: the one place the leak is computed.
+  void settle();
 };
 
 // How a network or the SVM was trained (absent fields stay at their defaults).
@@ -92,6 +96,14 @@ struct RunRecord {
   // Probability of the predicted class of a prediction (0 when the clip has none).
   double confidence(const Prediction& p) const;
 };
+
+// A 95% interval as the run files store it: [lo, hi], or null when there is none.
+nlohmann::json intervalJson(const std::optional<Interval>& interval);
+// The interval at `object[key]`: nullopt when the key is absent or null. Anything but two numbers
+// throws ser::Error("<errorPrefix>'<path>' is not an interval [lo, hi]"); `path` names the key as
+// the user would find it in the file (for example "per_sex.male.wa_ci95").
+std::optional<Interval> intervalFromJson(const nlohmann::json& object, const std::string& key,
+                                         const std::string& errorPrefix, const std::string& path);
 
 // The "split" object of metrics.json (also config.json's "resolved.split").
 nlohmann::json toJson(const SplitProvenance& split);

@@ -5,8 +5,8 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
-#include "core/runs/run_record.h"
 #include "core/base/json_text.h"
+#include "core/runs/run_record.h"
 
 namespace ser {
 namespace fs = std::filesystem;
@@ -14,9 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-json intervalJson(const std::optional<Interval>& i) {
-  return i ? json::array({i->lo, i->hi}) : json(nullptr);
-}
 json optionalJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
 std::string pct(double v) {
@@ -144,12 +141,8 @@ StudyTable loadStudy(const std::string& dir) {
     if (!o[key].is_number()) throw corrupt(where + ": '" + key + "' is not a number");
     return o[key].get<double>();
   };
-  auto optInterval = [&](const json& o, const char* key, const std::string& where) -> std::optional<Interval> {
-    if (!o.is_object() || !o.contains(key) || o[key].is_null()) return std::nullopt;
-    const json& v = o[key];
-    if (!v.is_array() || v.size() != 2 || !v[0].is_number() || !v[1].is_number())
-      throw corrupt(where + ": '" + key + "' is not an interval [lo, hi]");
-    return Interval{v[0].get<double>(), v[1].get<double>()};
+  auto optInterval = [&](const json& o, const char* key, const std::string& where) {
+    return intervalFromJson(o, key, "Corrupt study file: " + file.string() + ": " + where + ": ", key);
   };
   for (std::size_t i = 0; i < j["rows"].size(); ++i) {
     const json& r = j["rows"][i];

@@ -62,6 +62,23 @@ class TestJsonText : public QObject {
     }
   }
 
+  void validUtf8IsRecognised() {
+    QVERIFY(ser::isValidUtf8(""));
+    QVERIFY(ser::isValidUtf8("plain ascii"));
+    QVERIFY(ser::isValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xb5"));  // é € 🎵
+    QVERIFY(!ser::isValidUtf8("caf\xe9"));          // Latin-1 é
+    QVERIFY(!ser::isValidUtf8("\xc0\x80"));         // overlong NUL
+    QVERIFY(!ser::isValidUtf8("\xed\xa0\x80"));     // a surrogate
+    QVERIFY(!ser::isValidUtf8("\xe2\x82"));         // truncated sequence
+    QVERIFY(!ser::isValidUtf8("\xf4\x90\x80\x80")); // above U+10FFFF
+  }
+
+  void unescapeStringsIsParseJson() {
+    const std::string text = ser::dumpJson(nlohmann::json{{"caf\xe9", {"\xff", 1}}});
+    QCOMPARE(ser::unescapeStrings(nlohmann::json::parse(text)), ser::parseJson(text));
+    QCOMPARE(ser::parseJson(text).begin().key(), std::string("caf\xe9"));
+  }
+
   void plainDumpStillRefusesWhatDumpJsonAccepts() {
     // Why dumpJson exists: nlohmann-json refuses invalid UTF-8 on dump.
     QVERIFY_THROWS_EXCEPTION(nlohmann::json::type_error, nlohmann::json("caf\xe9").dump());

@@ -24,6 +24,7 @@ class TestRunRecord : public QObject {
   void legacyFolderOpensWithSpeakerIntervals();
   void legacyEvaluationHasUnknownProvenance();
   void newerFormatIsRefused();
+  void provenanceSettles();
   void runWithoutCurves();
   void predictionsFromCsv();
   void errorsNameTheFile_data();
@@ -139,6 +140,30 @@ void TestRunRecord::legacyEvaluationHasUnknownProvenance() {
   QVERIFY(run.split.testSpeakersSeen.empty());  // ...nor called a leak
   QCOMPARE(QString::fromStdString(run.split.protocol), QString("evaluation"));
   QVERIFY(run.evaluation.has_value());
+}
+
+void TestRunRecord::provenanceSettles() {
+  ser::SplitProvenance p;
+  p.trainSpeakers = {"03", "01", "03"};
+  p.validationSpeakers = {"05"};
+  p.testSpeakers = {"07", "05", "02", "07"};
+  p.trainCorpora = {"ravdess", "ravdess"};
+  p.testCorpora = {"ravdess"};
+  p.settle();
+  QCOMPARE(p.trainSpeakers, (std::vector<std::string>{"01", "03"}));
+  QCOMPARE(p.testSpeakers, (std::vector<std::string>{"02", "05", "07"}));
+  QCOMPARE(p.trainCorpora, (std::vector<std::string>{"ravdess"}));
+  // A validation speaker chose the best epoch: testing on it leaks too.
+  QCOMPARE(p.testSpeakersSeen, (std::vector<std::string>{"05"}));
+  QVERIFY(!p.speakerIndependent());
+  QVERIFY(!p.crossCorpus());
+
+  p.validationSpeakers = {"04"};
+  p.testCorpora = {"crema-d"};
+  p.settle();
+  QVERIFY(p.testSpeakersSeen.empty());
+  QVERIFY(p.speakerIndependent());
+  QVERIFY(p.crossCorpus());
 }
 
 void TestRunRecord::newerFormatIsRefused() {
