@@ -22,6 +22,7 @@ struct LoadedClip {
   FeatureMatrix logMel;
   double hopSeconds = 0.01;
   double fMax = 8000.0;
+  int channels = 0;  // from the file header: a clip built from a run's predictions has none
   QString spectrogramError;
 };
 
@@ -93,6 +94,8 @@ ClipPreview::~ClipPreview() {
 
 bool ClipPreview::isPlaying() const { return player_->isPlaying(); }
 
+QString ClipPreview::detailsText() const { return details_->text(); }
+
 void ClipPreview::clear() {
   player_->stop();
   pending_.reset();
@@ -124,6 +127,7 @@ void ClipPreview::startLoad(const Clip& clip) {
   const std::string path = clip.path;
   auto* job = new BackgroundJob([result, path](ProgressReporter&, const CancelFlag& cancel) {
     *result->audio = loadMono(path);
+    result->channels = readAudioInfo(path).channels;
     if (cancel.cancelled()) return;
     const int rate = result->audio->sampleRate;
     try {
@@ -154,7 +158,7 @@ void ClipPreview::startLoad(const Clip& clip) {
                           .arg(QString::fromStdString(shown.corpus))
                           .arg(audio_->seconds(), 0, 'f', 2)
                           .arg(audio_->sampleRate)
-                          .arg(shown.channels)
+                          .arg(shown.channels > 0 ? shown.channels : result->channels)
                           .arg(qpath));
     updatePlayButton();
     emit clipLoaded(qpath);

@@ -36,6 +36,7 @@ class ClipPreview : public QWidget {
   SpectrogramView* spectrogramView() const { return spectrogram_; }
   ClipPlayer* player() const { return player_; }
   std::shared_ptr<const MonoAudio> audio() const { return audio_; }
+  QString detailsText() const;  // corpus, duration, rate, channels and path of the loaded clip
 
  signals:
   void clipLoaded(const QString& path);

@@ -18,6 +18,7 @@
 #include "ui/runs/run_history.h"
 #include "ui/runs/runs_panel.h"
 #include "ui/training/training_panel.h"
+#include "ui/training/training_settings_form.h"
 
 namespace ser {
 
@@ -32,6 +33,7 @@ Workbench::Workbench(MainWindow* window)
   window->setPanel(MainWindow::Panel::Results, results_, tr("Results"));
   window->setPanel(MainWindow::Panel::Misclassified, misclassified_, tr("Misclassified"));
   window->addPanel(runs_, tr("Runs"));
+  training_->settings()->restoreSettings();  // the hyper-parameters of the last session's Start
   connect(runs_, &RunsPanel::openRequested, this, &Workbench::openFolder);
   connect(runs_, &RunsPanel::compareRequested, this, &Workbench::compareFolders);
   connect(runs_, &RunsPanel::statusMessage, window, &MainWindow::showStatus);
