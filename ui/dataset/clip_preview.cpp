@@ -99,6 +99,7 @@ QString ClipPreview::detailsText() const { return details_->text(); }
 void ClipPreview::clear() {
   player_->stop();
   pending_.reset();
+  path_.clear();
   audio_.reset();
   title_->setText(tr("No clip selected"));
   details_->clear();
@@ -109,6 +110,7 @@ void ClipPreview::clear() {
 
 void ClipPreview::showClip(const Clip& clip) {
   player_->stop();
+  path_ = QString::fromStdString(clip.path);
   if (job_) {
     pending_ = clip;  // picked up when the running load finishes
     return;
@@ -148,6 +150,7 @@ void ClipPreview::startLoad(const Clip& clip) {
   const QString qpath = QString::fromStdString(clip.path);
   const Clip shown = clip;
   connect(job, &BackgroundJob::succeeded, this, [this, result, qpath, shown] {
+    if (path_ != qpath) return;  // cleared, or another clip asked for, while this one loaded
     audio_ = result->audio;
     waveform_->setAudio(audio_);
     if (result->spectrogramError.isEmpty())
@@ -164,6 +167,7 @@ void ClipPreview::startLoad(const Clip& clip) {
     emit clipLoaded(qpath);
   });
   connect(job, &BackgroundJob::failed, this, [this, qpath](const QString& message) {
+    if (path_ != qpath) return;
     waveform_->setMessage(tr("Cannot load this clip:\n%1").arg(message));
     spectrogram_->setMessage(QString());
     details_->setText(message);

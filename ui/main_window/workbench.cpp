@@ -3,7 +3,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMenu>
+#include <QEvent>
 #include <QMessageBox>
+#include <QPushButton>
 
 #include "core/runs/run_record.h"
 #include "core/runs/study_table.h"
@@ -34,6 +36,7 @@ Workbench::Workbench(MainWindow* window)
   window->setPanel(MainWindow::Panel::Misclassified, misclassified_, tr("Misclassified"));
   window->addPanel(runs_, tr("Runs"));
   training_->settings()->restoreSettings();  // the hyper-parameters of the last session's Start
+  window->installEventFilter(this);           // asks before quitting during training
   connect(runs_, &RunsPanel::openRequested, this, &Workbench::openFolder);
   connect(runs_, &RunsPanel::compareRequested, this, &Workbench::compareFolders);
   connect(runs_, &RunsPanel::statusMessage, window, &MainWindow::showStatus);
@@ -135,6 +138,26 @@ bool Workbench::compareFolders(const QStringList& dirs) {
   window_->setCurrentPanel(compare_);
   window_->showStatus(tr("Comparing %n run(s)", nullptr, int(runs.size())));
   return true;
+}
+
+bool Workbench::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == window_ && event->type() == QEvent::Close && training_->isRunning()) {
+    QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
+                    tr("A run is training into %1.\n\nQuitting stops it after the current batch; the best "
+                       "checkpoint so far is kept and Training > Resume continues it later.")
+                        .arg(QDir::toNativeSeparators(training_->currentRunDir())),
+                    QMessageBox::NoButton, window_);
+    QPushButton* quit = box.addButton(tr("Stop and quit"), QMessageBox::DestructiveRole);
+    QPushButton* keep = box.addButton(tr("Keep training"), QMessageBox::RejectRole);
+    box.setDefaultButton(keep);
+    box.exec();
+    if (box.clickedButton() != quit) {
+      event->ignore();
+      return true;  // the window stays open
+    }
+    training_->stop();  // the panel's destructor waits for the worker to finish its batch
+  }
+  return QObject::eventFilter(watched, event);
 }
 
 void Workbench::fillRecentRuns() {

@@ -8,6 +8,7 @@
 //   File > Export report         -> PDF / CSV / JSON of the open run or study
 //   any run or study opened      -> remembered in the run history (Runs tab, File > Recent runs)
 //   Runs tab: Compare selected   -> the Compare tab
+//   closing the window while a run trains -> asks first (Keep training / Stop and quit)
 #include <memory>
 #include <QObject>
 
@@ -49,6 +50,9 @@ class Workbench : public QObject {
   // Loads the run folders and shows them in the Compare tab. False, after telling the user why,
   // when fewer than two can be read.
   bool compareFolders(const QStringList& dirs);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void showRun(std::unique_ptr<RunRecord> run);

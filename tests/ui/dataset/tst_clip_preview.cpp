@@ -7,7 +7,11 @@
 #include <cmath>
 
 #include "core/audio/audio_file.h"
+#include "core/corpus/corpus_reader.h"
+#include "ravdess_fixture.h"
+#include "ui/dataset/clip_filter_proxy.h"
 #include "ui/dataset/clip_preview.h"
+#include "ui/dataset/dataset_browser.h"
 
 using namespace ser;
 
@@ -16,6 +20,7 @@ class TestClipPreview : public QObject {
  private slots:
   void channelsComeFromTheFileWhenTheClipHasNone_data();
   void channelsComeFromTheFileWhenTheClipHasNone();
+  void browserPreviewNeverShowsAFilteredOutClip();
 };
 
 void TestClipPreview::channelsComeFromTheFileWhenTheClipHasNone_data() {
@@ -47,6 +52,39 @@ void TestClipPreview::channelsComeFromTheFileWhenTheClipHasNone() {
   QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
   QVERIFY2(preview.detailsText().contains(QStringLiteral("\u00b7  ") + expected), qPrintable(preview.detailsText()));
   QVERIFY(!preview.detailsText().contains("0 ch"));
+}
+
+void TestClipPreview::browserPreviewNeverShowsAFilteredOutClip() {
+  QTemporaryDir dir;
+  test::writeRavdessFixture(dir.path());
+  auto corpus = std::make_shared<Corpus>(scanRavdess(dir.path().toStdString()));
+  DatasetBrowser browser;
+  browser.resize(1000, 700);
+  browser.show();
+  browser.setCorpus(corpus);
+  browser.setTextFilter(QStringLiteral("03-01-05-01-01-01-02"));  // actor 02, angry
+  QCOMPARE(browser.proxy()->rowCount(), 1);
+  QSignalSpy loaded(browser.preview(), &ClipPreview::clipLoaded);
+  browser.selectRow(0);
+  QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
+  const QString shown = browser.preview()->clipPath();
+  QVERIFY(shown.endsWith(QStringLiteral("03-01-05-01-01-01-02.wav")));
+
+  // Filtered to actor 01's clips: the angry clip of actor 02 is no longer previewed; if anything
+  // is, it is a listed clip.
+  browser.setTextFilter(QStringLiteral("-01.wav"));
+  QVERIFY(browser.proxy()->rowCount() > 0);
+  const QString now = browser.preview()->clipPath();
+  QVERIFY2(now != shown, qPrintable(now));
+  if (!now.isEmpty()) QVERIFY(now.endsWith(QStringLiteral("-01.wav")));
+
+  // Filtered to nothing: nothing previewed, and a load still in flight is not shown when it ends.
+  browser.setTextFilter(QStringLiteral("no such clip"));
+  QCOMPARE(browser.proxy()->rowCount(), 0);
+  QVERIFY(browser.preview()->clipPath().isEmpty());
+  QTest::qWait(300);
+  QVERIFY(!browser.preview()->audio());
+  QVERIFY(browser.preview()->detailsText().isEmpty());
 }
 
 QTEST_MAIN(TestClipPreview)

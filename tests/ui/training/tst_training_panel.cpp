@@ -15,6 +15,10 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QProgressBar>
+#include <QMessageBox>
+#include <QTimer>
+#include <QApplication>
+#include <QAbstractButton>
 #include <QtTest>
 
 #include "core/corpus/corpus_summary.h"
@@ -144,6 +148,20 @@ void TestTrainingPanel::stopCancelsAndResumeContinues() {
   panel->start();
   QTRY_VERIFY_WITH_TIMEOUT(panel->curves()->epochPointCount() >= 1 || !failed.isEmpty(), 45000);
   QVERIFY(failed.isEmpty());
+
+  // Closing the window while it trains asks first; "Keep training" keeps the window and the run.
+  QString question;
+  QTimer::singleShot(0, [&question] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box) return;
+    question = box->text();
+    for (QAbstractButton* b : box->buttons())
+      if (b->text() == QStringLiteral("Keep training")) b->click();
+  });
+  QVERIFY(!bench.window.close());
+  QVERIFY2(question.contains(QStringLiteral("Quitting stops it")), qPrintable(question));
+  QVERIFY(panel->isRunning());
+
   panel->stopButton()->click();
   QTRY_VERIFY_WITH_TIMEOUT(!stopped.isEmpty(), 20000);
   QVERIFY(!panel->isRunning());
