@@ -1,4 +1,5 @@
-// serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]
+// serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]...
+//           [--compare RUN --compare RUN...] [--runs]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -31,7 +32,12 @@ int main(int argc, char** argv) {
   const QCommandLineOption run(QStringLiteral("run"),
                                QStringLiteral("Open a run folder (serwb train) or a study folder (serwb reproduce)."),
                                QStringLiteral("DIR"));
-  parser.addOptions({demo, ravdess, cremad, manifest, run});
+  const QCommandLineOption compare(
+      QStringLiteral("compare"),
+      QStringLiteral("Compare run folders side by side (give it twice or more)."), QStringLiteral("RUN"));
+  const QCommandLineOption runs(QStringLiteral("runs"),
+                                QStringLiteral("Show the Runs tab: every run and study trained or opened."));
+  parser.addOptions({demo, ravdess, cremad, manifest, run, compare, runs});
   parser.process(app);
 
   ser::MainWindow window;
@@ -55,6 +61,8 @@ int main(int argc, char** argv) {
     add(manifest, ser::CorpusReader::Manifest);
     window.openCorpora(specs);
   }
-  if (parser.isSet(run)) workbench->openFolder(parser.value(run));
+  for (const QString& dir : parser.values(run)) workbench->openFolder(dir);
+  if (parser.isSet(compare)) workbench->compareFolders(parser.values(compare));
+  if (parser.isSet(runs)) window.setCurrentPanel(workbench->runs());
   return app.exec();
 }

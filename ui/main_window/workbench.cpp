@@ -120,6 +120,7 @@ bool Workbench::compareFolders(const QStringList& dirs) {
   for (const QString& dir : dirs) {
     try {
       runs.push_back(loadRunRecord(QFileInfo(dir).absoluteFilePath().toStdString()));
+      runs_->remember(runs.back());  // a compared run was opened: it joins the history
     } catch (const std::exception& e) {
       failed << QString::fromStdString(e.what());
     }

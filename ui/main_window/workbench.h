@@ -47,8 +47,8 @@ class Workbench : public QObject {
 
  public slots:
   void exportReport();
-  // Loads the run folders and shows them in the Compare tab. False, after telling the user why,
-  // when fewer than two can be read.
+  // Loads the run folders, remembers them in the run history and shows them in the Compare tab.
+  // False, after telling the user why, when fewer than two can be read.
   bool compareFolders(const QStringList& dirs);
 
  protected:
