@@ -12,6 +12,7 @@
 
 #include "core/runs/run_record.h"
 #include "tests/core/runs/run_fixture.h"
+#include "tests/ui/results/snapshot.h"
 #include "ui/results/bias_chart_view.h"
 #include "ui/results/confusion_matrix_view.h"
 #include "ui/runs/compare_view.h"
@@ -151,6 +152,11 @@ void TestCompareView::curvesAreOverlaidOnePerRun() {
 void TestCompareView::matricesAndBiasSideBySide() {
   CompareView view;
   view.setRuns({a_, b_});
+  view.resize(1400, 900);
+  for (int t = 0; t < view.tabs()->count(); ++t) {  // SERWB_SNAPSHOT_DIR set: PNGs to look at
+    view.tabs()->setCurrentIndex(t);
+    testing::snapshot(&view, QStringLiteral("compare-view-%1").arg(t));
+  }
   QCOMPARE(view.confusionViews().size(), 2);
   ConfusionMatrixView* ma = view.confusionViews()[0];
   ConfusionMatrixView* mb = view.confusionViews()[1];

@@ -14,6 +14,7 @@
 #include "core/runs/run_record.h"
 #include "core/runs/study_table.h"
 #include "tests/core/runs/run_fixture.h"
+#include "tests/ui/results/snapshot.h"
 #include "ui/runs/run_history.h"
 #include "ui/runs/run_history_model.h"
 #include "ui/runs/runs_panel.h"
@@ -187,6 +188,8 @@ void TestRunHistory::sortsNumericallyAndFilters() {
   panel.remember(loadRunRecord(cnn_.toStdString()));
   panel.remember(loadRunRecord(resnet_.toStdString()));
   QSortFilterProxyModel* proxy = panel.proxy();
+  panel.resize(1300, 400);
+  testing::snapshot(&panel, QStringLiteral("runs-panel"));
   panel.view()->sortByColumn(RunHistoryModel::Wa, Qt::AscendingOrder);
   QCOMPARE(column(proxy, RunHistoryModel::Name), (QStringList{"acted-cnn", "acted-resnet", "acted-svm"}));
   panel.view()->sortByColumn(RunHistoryModel::Wa, Qt::DescendingOrder);
