@@ -85,6 +85,13 @@ QWidget* titled(const QString& title, QWidget* body, const QColor& color) {
   return box;
 }
 
+// Caps a table's height at its rows, so short tables leave the room to the next section.
+void fitHeight(QTableWidget* t) {
+  int h = t->horizontalHeader()->height() + 2 * t->frameWidth() + 4;
+  for (int r = 0; r < t->rowCount(); ++r) h += t->rowHeight(r);
+  t->setMaximumHeight(std::max(h, 60));
+}
+
 void clearLayout(QLayout* layout) {
   while (QLayoutItem* item = layout->takeAt(0)) {
     if (QWidget* w = item->widget()) w->deleteLater();
@@ -125,6 +132,7 @@ CompareView::CompareView(QWidget* parent)
   summary->addWidget(section(tr("Figures (95% speaker-bootstrap intervals)"), metrics_));
   summary->addWidget(section(tr("Paired differences (later minus earlier; speakers resampled jointly for both runs)"), pairs_));
   summary->addWidget(section(tr("Configuration keys that differ"), config_));
+  summary->setStretchFactor(2, 1);  // the figures and pairs keep their rows; the diff takes the rest
   tabs_->addTab(summary, tr("Summary"));
 
   auto* curves = new QWidget;
@@ -193,6 +201,7 @@ void CompareView::fillSummary() {
     setCell(metrics_, row, 7, QString::number(r.macroF1, 'f', 3), tr("macro-F1 has no interval"));
   }
   metrics_->resizeColumnsToContents();
+  fitHeight(metrics_);
 
   pairs_->clear();
   pairs_->setColumnCount(5);
@@ -231,6 +240,7 @@ void CompareView::fillSummary() {
                                                      reading.toHtmlEscaped());
   }
   pairs_->resizeColumnsToContents();
+  fitHeight(pairs_);
   headline_->setText(headlines.join(QStringLiteral("<br>")));
 
   config_->clear();

@@ -2,6 +2,7 @@
 // the Runs panel's sorting, filtering, opening, comparing and removing.
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
