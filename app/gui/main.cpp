@@ -6,6 +6,7 @@
 
 #include "ui/main_window/main_window.h"
 #include "ui/main_window/workbench.h"
+#include "ui/runs/runs_panel.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
