@@ -1,5 +1,5 @@
 // serwb: the SER Workbench command line, its front door. It links no libtorch, so --help,
-// --version, make-demo, scan and preprocess start at once. The subcommands that train or apply
+// --version, make-demo, scan, preprocess and compare start at once. The subcommands that train or apply
 // networks (train, evaluate, predict, reproduce) run in serwb-engine, which this program execv()s
 // with the same arguments: the same process, so exit codes, output and Ctrl-C are the engine's.
 #include <unistd.h>

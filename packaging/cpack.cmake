@@ -21,12 +21,13 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 
 # dpkg-shlibdeps names, with versions, the packages of every library the binaries link (libtorch1.13,
 # libfftw3-single3, libsndfile1, libsoxr0, libsvm3, libqt6{core,gui,widgets,charts,multimedia}6,
-# libqcustomplot2.1-qt6, ...). Named here are those it cannot see: loaded at run time (Qt's platform
-# and SVG plugins, the BLAS behind libtorch's libblas.so.3) or only pulled in indirectly.
+# libqcustomplot2.1-qt6, ...). Named here are those it cannot see: loaded at run time (Qt's platform,
+# SVG and SQLite plugins (SQLite: the GUI's run history), the BLAS behind libtorch's libblas.so.3)
+# or only pulled in indirectly.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-pthread")
 if(SERWB_BUILD_GUI)
-  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", qt6-qpa-plugins, libqt6svg6, libqt6printsupport6")
+  string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", qt6-qpa-plugins, libqt6svg6, libqt6printsupport6, libqt6sql6-sqlite")
 endif()
 
 include(CPack)

@@ -22,7 +22,7 @@ packages="
   nlohmann-json3-dev libcli11-dev
   qt6-base-dev qt6-charts-dev qt6-multimedia-dev libqt6opengl6-dev
   libgl-dev libegl-dev libxkbcommon-dev libqcustomplot-dev
-  qt6-qpa-plugins qt6-wayland libqt6svg6
+  qt6-qpa-plugins qt6-wayland libqt6svg6 libqt6sql6-sqlite
   xvfb xauth poppler-utils
   clang libfuzzer-14-dev
   desktop-file-utils appstream file dpkg-dev librsvg2-bin

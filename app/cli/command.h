@@ -34,7 +34,7 @@ const CommandInfo* findCommand(const std::string& name);
 
 // Makes the command named `name`, or returns nullptr when this executable cannot run it.
 using CommandFactory = std::unique_ptr<Command> (*)(const std::string& name);
-// The commands that need no libtorch (make-demo, scan, preprocess): in serwb_cli_front.
+// The commands that need no libtorch (make-demo, scan, preprocess, compare): in serwb_cli_front.
 std::unique_ptr<Command> makeFrontDoorCommand(const std::string& name);
 // Every command: in serwb_cli (links libtorch).
 std::unique_ptr<Command> makeEngineCommand(const std::string& name);

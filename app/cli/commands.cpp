@@ -10,6 +10,7 @@ namespace ser::cli {
 std::unique_ptr<Command> makeMakeDemoCommand();
 std::unique_ptr<Command> makeScanCommand();
 std::unique_ptr<Command> makePreprocessCommand();
+std::unique_ptr<Command> makeCompareCommand();
 
 const std::vector<CommandInfo>& commandInfos() {
   static const std::vector<CommandInfo> infos = {
@@ -21,6 +22,8 @@ const std::vector<CommandInfo>& commandInfos() {
        true},
       {"predict", "predict the emotion of audio files with a trained model", true},
       {"reproduce", "run the study's four experiments and write the master table", true},
+      {"compare", "compare run folders: figures, configuration differences, paired UAR difference",
+       false},
   };
   return infos;
 }
@@ -35,6 +38,7 @@ std::unique_ptr<Command> makeFrontDoorCommand(const std::string& name) {
   if (name == "make-demo") return makeMakeDemoCommand();
   if (name == "scan") return makeScanCommand();
   if (name == "preprocess") return makePreprocessCommand();
+  if (name == "compare") return makeCompareCommand();
   return nullptr;
 }
 

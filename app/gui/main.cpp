@@ -1,10 +1,12 @@
-// serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]
+// serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]...
+//           [--compare RUN --compare RUN...] [--runs]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 
 #include "ui/main_window/main_window.h"
 #include "ui/main_window/workbench.h"
+#include "ui/runs/runs_panel.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
@@ -31,7 +33,12 @@ int main(int argc, char** argv) {
   const QCommandLineOption run(QStringLiteral("run"),
                                QStringLiteral("Open a run folder (serwb train) or a study folder (serwb reproduce)."),
                                QStringLiteral("DIR"));
-  parser.addOptions({demo, ravdess, cremad, manifest, run});
+  const QCommandLineOption compare(
+      QStringLiteral("compare"),
+      QStringLiteral("Compare run folders side by side (give it twice or more)."), QStringLiteral("RUN"));
+  const QCommandLineOption runs(QStringLiteral("runs"),
+                                QStringLiteral("Show the Runs tab: every run and study trained or opened."));
+  parser.addOptions({demo, ravdess, cremad, manifest, run, compare, runs});
   parser.process(app);
 
   ser::MainWindow window;
@@ -55,6 +62,8 @@ int main(int argc, char** argv) {
     add(manifest, ser::CorpusReader::Manifest);
     window.openCorpora(specs);
   }
-  if (parser.isSet(run)) workbench->openFolder(parser.value(run));
+  for (const QString& dir : parser.values(run)) workbench->openFolder(dir);
+  if (parser.isSet(compare)) workbench->compareFolders(parser.values(compare));
+  if (parser.isSet(runs)) window.setCurrentPanel(workbench->runs());
   return app.exec();
 }

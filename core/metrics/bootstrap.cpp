@@ -53,48 +53,84 @@ BootstrapSamples bootstrapWaUar(const std::vector<int>& truth, const std::vector
   return out;
 }
 
+namespace {
+
+// The cluster bootstrap of one or more systems scored on the same speakers: every resample draws
+// the speakers once and pools each system's counts over that draw.
+std::vector<ClusterSamples> clusterBootstrapSystems(
+    const std::vector<const std::vector<SpeakerCounts>*>& systems, int numClasses,
+    const BootstrapOptions& options) {
+  options.validate();
+  const std::size_t k = std::size_t(numClasses);
+  const std::size_t n = systems.front()->size();
+  if (n == 0) throw Error("bootstrap: no speakers to resample");
+  for (const auto* speakers : systems) {
+    if (speakers->size() != n)
+      throw Error("bootstrap: the paired systems have different numbers of speakers");
+    for (const SpeakerCounts& s : *speakers)
+      if (s.support.size() != k || s.correct.size() != k)
+        throw Error("bootstrap: speaker counts do not have " + std::to_string(k) + " classes");
+  }
+  const std::size_t resamples = std::size_t(options.resamples);
+  std::mt19937_64 rng(options.seed);
+  std::vector<ClusterSamples> out(systems.size());
+  for (ClusterSamples& o : out) {
+    o.wa.reserve(resamples);
+    o.uar.reserve(resamples);
+    o.recall.assign(k, std::vector<double>(resamples, std::nan("")));
+  }
+  std::vector<std::size_t> draw(n);
+  std::vector<std::size_t> correct(k), support(k);
+  for (std::size_t r = 0; r < resamples; ++r) {
+    for (std::size_t j = 0; j < n; ++j) draw[j] = std::size_t(rng() % n);  // portable modulo draw
+    for (std::size_t sys = 0; sys < systems.size(); ++sys) {
+      const std::vector<SpeakerCounts>& speakers = *systems[sys];
+      ClusterSamples& o = out[sys];
+      std::fill(correct.begin(), correct.end(), 0);
+      std::fill(support.begin(), support.end(), 0);
+      for (std::size_t j : draw) {
+        const SpeakerCounts& s = speakers[j];
+        for (std::size_t c = 0; c < k; ++c) {
+          support[c] += s.support[c];
+          correct[c] += s.correct[c];
+        }
+      }
+      std::size_t hits = 0, total = 0, present = 0;
+      double recallSum = 0.0;
+      for (std::size_t c = 0; c < k; ++c) {
+        hits += correct[c];
+        total += support[c];
+        if (support[c] == 0) continue;
+        const double recall = double(correct[c]) / double(support[c]);
+        o.recall[c][r] = recall;
+        recallSum += recall;
+        ++present;
+      }
+      // A speaker always has at least one clip, so every resample has clips.
+      o.wa.push_back(total ? double(hits) / double(total) : std::nan(""));
+      o.uar.push_back(present ? recallSum / double(present) : std::nan(""));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 ClusterSamples clusterBootstrap(const std::vector<SpeakerCounts>& speakers, int numClasses,
                                 const BootstrapOptions& options) {
   options.validate();
   if (speakers.empty()) throw Error("bootstrap: no speakers to resample");
-  const std::size_t k = std::size_t(numClasses);
-  for (const SpeakerCounts& s : speakers)
-    if (s.support.size() != k || s.correct.size() != k)
-      throw Error("bootstrap: speaker counts do not have " + std::to_string(k) + " classes");
-  const std::size_t n = speakers.size();
-  const std::size_t resamples = std::size_t(options.resamples);
-  std::mt19937_64 rng(options.seed);
-  ClusterSamples out;
-  out.wa.reserve(resamples);
-  out.uar.reserve(resamples);
-  out.recall.assign(k, std::vector<double>(resamples, std::nan("")));
-  std::vector<std::size_t> correct(k), support(k);
-  for (std::size_t r = 0; r < resamples; ++r) {
-    std::fill(correct.begin(), correct.end(), 0);
-    std::fill(support.begin(), support.end(), 0);
-    for (std::size_t j = 0; j < n; ++j) {
-      const SpeakerCounts& s = speakers[std::size_t(rng() % n)];  // portable modulo draw
-      for (std::size_t c = 0; c < k; ++c) {
-        support[c] += s.support[c];
-        correct[c] += s.correct[c];
-      }
-    }
-    std::size_t hits = 0, total = 0, present = 0;
-    double recallSum = 0.0;
-    for (std::size_t c = 0; c < k; ++c) {
-      hits += correct[c];
-      total += support[c];
-      if (support[c] == 0) continue;
-      const double recall = double(correct[c]) / double(support[c]);
-      out.recall[c][r] = recall;
-      recallSum += recall;
-      ++present;
-    }
-    // A speaker always has at least one clip, so every resample has clips.
-    out.wa.push_back(total ? double(hits) / double(total) : std::nan(""));
-    out.uar.push_back(present ? recallSum / double(present) : std::nan(""));
-  }
-  return out;
+  return std::move(clusterBootstrapSystems({&speakers}, numClasses, options).front());
+}
+
+PairedClusterSamples pairedClusterBootstrap(const std::vector<SpeakerCounts>& a,
+                                            const std::vector<SpeakerCounts>& b, int numClasses,
+                                            const BootstrapOptions& options) {
+  if (a.size() != b.size())
+    throw Error("bootstrap: the paired systems have different numbers of speakers (" +
+                std::to_string(a.size()) + " and " + std::to_string(b.size()) + ")");
+  std::vector<ClusterSamples> s = clusterBootstrapSystems({&a, &b}, numClasses, options);
+  return PairedClusterSamples{std::move(s[0]), std::move(s[1])};
 }
 
 Interval wilsonInterval(std::size_t hits, std::size_t n, double confidence) {

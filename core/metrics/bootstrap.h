@@ -52,6 +52,20 @@ struct ClusterSamples {
 ClusterSamples clusterBootstrap(const std::vector<SpeakerCounts>& speakers, int numClasses,
                                 const BootstrapOptions& options);
 
+// Paired cluster bootstrap: two systems scored on the same clips of the same speakers
+// (a[i] and b[i] are speaker i's counts under each system). Each resample draws speakers with
+// replacement once and pools that draw for both systems, so a.wa[r] and b.wa[r] (and uar) come
+// from the same speakers and their difference is a paired difference. Same draws as
+// clusterBootstrap for the same seed and speaker count. Throws ser::Error when a and b differ in
+// size, or as clusterBootstrap does.
+struct PairedClusterSamples {
+  ClusterSamples a;
+  ClusterSamples b;
+};
+PairedClusterSamples pairedClusterBootstrap(const std::vector<SpeakerCounts>& a,
+                                            const std::vector<SpeakerCounts>& b, int numClasses,
+                                            const BootstrapOptions& options);
+
 // Wilson score interval for a proportion `hits` / `n` (n > 0) at `confidence`: used where the unit
 // is one speaker's clips (per-speaker accuracy), conditional on that speaker.
 Interval wilsonInterval(std::size_t hits, std::size_t n, double confidence);

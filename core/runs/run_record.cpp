@@ -442,6 +442,8 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
   record.failedClips = rd.count(m, "failed_clips", "");
 }
 
+std::vector<EpochStats> readCurvesCsv(const fs::path& file) { return readCurves(file); }
+
 bool isRunFolder(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "metrics.json"); }
 
 RunRecord loadRunRecord(const std::string& dir) {

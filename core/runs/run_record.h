@@ -118,6 +118,10 @@ void writeRunRecord(const std::filesystem::path& dir, const RunRecord& record);
 // curves.csv text for `curves` (the runner also writes it as epochs finish).
 std::string curvesCsv(const std::vector<EpochStats>& curves);
 
+// Reads a curves.csv as the runner writes it, also while training (a stopped run's finished
+// epochs). Empty when the file does not exist; throws ser::Error naming the file when corrupt.
+std::vector<EpochStats> readCurvesCsv(const std::filesystem::path& file);
+
 // Loads a run folder. Throws ser::Error naming the missing or corrupt file (full path) and what
 // is wrong with it, or saying that the folder was written by a newer serwb. config.json,
 // metrics.json and predictions.csv are required; curves.csv is optional. predictions.csv's

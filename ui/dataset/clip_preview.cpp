@@ -22,6 +22,7 @@ struct LoadedClip {
   FeatureMatrix logMel;
   double hopSeconds = 0.01;
   double fMax = 8000.0;
+  int channels = 0;  // from the file header: a clip built from a run's predictions has none
   QString spectrogramError;
 };
 
@@ -93,9 +94,12 @@ ClipPreview::~ClipPreview() {
 
 bool ClipPreview::isPlaying() const { return player_->isPlaying(); }
 
+QString ClipPreview::detailsText() const { return details_->text(); }
+
 void ClipPreview::clear() {
   player_->stop();
   pending_.reset();
+  path_.clear();
   audio_.reset();
   title_->setText(tr("No clip selected"));
   details_->clear();
@@ -106,6 +110,7 @@ void ClipPreview::clear() {
 
 void ClipPreview::showClip(const Clip& clip) {
   player_->stop();
+  path_ = QString::fromStdString(clip.path);
   if (job_) {
     pending_ = clip;  // picked up when the running load finishes
     return;
@@ -124,6 +129,7 @@ void ClipPreview::startLoad(const Clip& clip) {
   const std::string path = clip.path;
   auto* job = new BackgroundJob([result, path](ProgressReporter&, const CancelFlag& cancel) {
     *result->audio = loadMono(path);
+    result->channels = readAudioInfo(path).channels;
     if (cancel.cancelled()) return;
     const int rate = result->audio->sampleRate;
     try {
@@ -144,6 +150,7 @@ void ClipPreview::startLoad(const Clip& clip) {
   const QString qpath = QString::fromStdString(clip.path);
   const Clip shown = clip;
   connect(job, &BackgroundJob::succeeded, this, [this, result, qpath, shown] {
+    if (path_ != qpath) return;  // cleared, or another clip asked for, while this one loaded
     audio_ = result->audio;
     waveform_->setAudio(audio_);
     if (result->spectrogramError.isEmpty())
@@ -154,12 +161,13 @@ void ClipPreview::startLoad(const Clip& clip) {
                           .arg(QString::fromStdString(shown.corpus))
                           .arg(audio_->seconds(), 0, 'f', 2)
                           .arg(audio_->sampleRate)
-                          .arg(shown.channels)
+                          .arg(shown.channels > 0 ? shown.channels : result->channels)
                           .arg(qpath));
     updatePlayButton();
     emit clipLoaded(qpath);
   });
   connect(job, &BackgroundJob::failed, this, [this, qpath](const QString& message) {
+    if (path_ != qpath) return;
     waveform_->setMessage(tr("Cannot load this clip:\n%1").arg(message));
     spectrogram_->setMessage(QString());
     details_->setText(message);

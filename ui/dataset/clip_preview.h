@@ -36,6 +36,8 @@ class ClipPreview : public QWidget {
   SpectrogramView* spectrogramView() const { return spectrogram_; }
   ClipPlayer* player() const { return player_; }
   std::shared_ptr<const MonoAudio> audio() const { return audio_; }
+  QString detailsText() const;  // corpus, duration, rate, channels and path of the loaded clip
+  QString clipPath() const { return path_; }  // the clip shown or loading; "" after clear()
 
  signals:
   void clipLoaded(const QString& path);
@@ -56,6 +58,7 @@ class ClipPreview : public QWidget {
   ClipPlayer* player_;
   QPointer<BackgroundJob> job_;
   std::optional<Clip> pending_;
+  QString path_;  // the clip asked for last; a load that finishes for another one is not shown
   std::shared_ptr<const MonoAudio> audio_;
   double playhead_ = 0.0;
 };

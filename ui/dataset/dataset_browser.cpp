@@ -206,6 +206,8 @@ void DatasetBrowser::selectRow(int proxyRow) {
 }
 
 void DatasetBrowser::updateCountLabel() {
+  // Called after every filter change: a previewed clip the filters now hide is no longer shown.
+  if (!preview_->clipPath().isEmpty() && !table_->currentIndex().isValid()) preview_->clear();
   const QLocale locale;
   countLabel_->setText(tr("%1 of %2 clips")
                            .arg(locale.toString(proxy_->rowCount()))
@@ -213,7 +215,10 @@ void DatasetBrowser::updateCountLabel() {
 }
 
 void DatasetBrowser::onCurrentRowChanged(const QModelIndex& current) {
-  if (!current.isValid()) return;
+  if (!current.isValid()) {  // e.g. the filters hid the current clip
+    preview_->clear();
+    return;
+  }
   const QModelIndex source = proxy_->mapToSource(current);
   if (source.isValid()) preview_->showClip(model_->clip(source.row()));
 }

@@ -50,6 +50,7 @@ void MainWindow::createMenus() {
   newDataset->setShortcut(QKeySequence::New);
   QAction* openRun = file->addAction(tr("&Open run folder..."), this, &MainWindow::openRunFolder);
   openRun->setShortcut(QKeySequence::Open);
+  recentRuns_ = file->addMenu(tr("Recent &runs"));
   exportAction_ = file->addAction(tr("&Export report..."), this, &MainWindow::exportReportRequested);
   exportAction_->setShortcut(Qt::CTRL | Qt::Key_E);
   exportAction_->setEnabled(false);

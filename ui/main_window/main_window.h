@@ -13,6 +13,7 @@
 
 class QAction;
 class QLabel;
+class QMenu;
 class QTabWidget;
 
 namespace ser {
@@ -39,6 +40,8 @@ class MainWindow : public QMainWindow {
                             Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
 
   DatasetBrowser* datasetBrowser() const { return browser_; }
+  // File > Recent runs: empty here; the Workbench fills it from the run history.
+  QMenu* recentRunsMenu() const { return recentRuns_; }
 
   // The current dataset: the experiment the wizard (or the command line) set up, of which the
   // dataset part (corpora, labels, split) counts, and the scanned clips.
@@ -75,6 +78,7 @@ class MainWindow : public QMainWindow {
   DatasetBrowser* browser_;
   QLabel* datasetLabel_;
   QAction* exportAction_ = nullptr;
+  QMenu* recentRuns_ = nullptr;
   std::array<QPointer<QWidget>, 4> slots_;
   Experiment dataset_;
   std::shared_ptr<const Corpus> corpus_;

@@ -2,7 +2,10 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QMenu>
+#include <QEvent>
 #include <QMessageBox>
+#include <QPushButton>
 
 #include "core/runs/run_record.h"
 #include "core/runs/study_table.h"
@@ -13,7 +16,11 @@
 #include "ui/results/misclassified_panel.h"
 #include "ui/results/results_panel.h"
 #include "ui/results/study_table_panel.h"
+#include "ui/runs/compare_view.h"
+#include "ui/runs/run_history.h"
+#include "ui/runs/runs_panel.h"
 #include "ui/training/training_panel.h"
+#include "ui/training/training_settings_form.h"
 
 namespace ser {
 
@@ -22,10 +29,19 @@ Workbench::Workbench(MainWindow* window)
       window_(window),
       training_(new TrainingPanel),
       results_(new ResultsPanel),
-      misclassified_(new MisclassifiedView) {
+      misclassified_(new MisclassifiedView),
+      runs_(new RunsPanel) {
   window->setPanel(MainWindow::Panel::Training, training_, tr("Training"));
   window->setPanel(MainWindow::Panel::Results, results_, tr("Results"));
   window->setPanel(MainWindow::Panel::Misclassified, misclassified_, tr("Misclassified"));
+  window->addPanel(runs_, tr("Runs"));
+  training_->settings()->restoreSettings();  // the hyper-parameters of the last session's Start
+  window->installEventFilter(this);           // asks before quitting during training
+  connect(runs_, &RunsPanel::openRequested, this, &Workbench::openFolder);
+  connect(runs_, &RunsPanel::compareRequested, this, &Workbench::compareFolders);
+  connect(runs_, &RunsPanel::statusMessage, window, &MainWindow::showStatus);
+  if (QMenu* recent = window->recentRunsMenu())
+    connect(recent, &QMenu::aboutToShow, this, &Workbench::fillRecentRuns);
   window->setExportEnabled(false);
 
   connect(window, &MainWindow::datasetChanged, this, [this] {
@@ -52,8 +68,10 @@ bool Workbench::openFolder(const QString& dir) {
   try {
     if (isStudyFolder(path)) {
       showStudy(std::make_unique<StudyTable>(loadStudy(path)));
+      runs_->remember(*studyTable_);
     } else if (isRunFolder(path)) {
       showRun(std::make_unique<RunRecord>(loadRunRecord(path)));
+      runs_->remember(*run_);
       window_->showPanel(MainWindow::Panel::Results);
     } else {
       reportError(tr("%1 is neither a run folder (metrics.json) nor a study folder (table.json).")
@@ -94,6 +112,70 @@ void Workbench::exportReport() {
   if (!study && !run_) return;
   const QString written = exportWithDialog(window_, run_.get(), study);
   if (!written.isEmpty()) window_->showStatus(tr("Exported %1").arg(QDir::toNativeSeparators(written)));
+}
+
+bool Workbench::compareFolders(const QStringList& dirs) {
+  std::vector<RunRecord> runs;
+  QStringList failed;
+  for (const QString& dir : dirs) {
+    try {
+      runs.push_back(loadRunRecord(QFileInfo(dir).absoluteFilePath().toStdString()));
+      runs_->remember(runs.back());  // a compared run was opened: it joins the history
+    } catch (const std::exception& e) {
+      failed << QString::fromStdString(e.what());
+    }
+  }
+  if (!failed.isEmpty())
+    reportError(tr("Left out of the comparison:\n%1").arg(failed.join(QLatin1Char('\n'))));
+  if (runs.size() < 2) {
+    window_->showStatus(tr("A comparison needs two or more runs that can be read."));
+    return false;
+  }
+  if (!compare_) {
+    compare_ = new CompareView;
+    window_->addPanel(compare_, tr("Compare"));
+  }
+  compare_->setRuns(runs);
+  window_->setCurrentPanel(compare_);
+  window_->showStatus(tr("Comparing %n run(s)", nullptr, int(runs.size())));
+  return true;
+}
+
+bool Workbench::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == window_ && event->type() == QEvent::Close && training_->isRunning()) {
+    QMessageBox box(QMessageBox::Question, tr("Quit while training?"),
+                    tr("A run is training into %1.\n\nQuitting stops it after the current batch; the best "
+                       "checkpoint so far is kept and Training > Resume continues it later.")
+                        .arg(QDir::toNativeSeparators(training_->currentRunDir())),
+                    QMessageBox::NoButton, window_);
+    QPushButton* quit = box.addButton(tr("Stop and quit"), QMessageBox::DestructiveRole);
+    QPushButton* keep = box.addButton(tr("Keep training"), QMessageBox::RejectRole);
+    box.setDefaultButton(keep);
+    box.exec();
+    if (box.clickedButton() != quit) {
+      event->ignore();
+      return true;  // the window stays open
+    }
+    training_->stop();  // the panel's destructor waits for the worker to finish its batch
+  }
+  return QObject::eventFilter(watched, event);
+}
+
+void Workbench::fillRecentRuns() {
+  QMenu* menu = window_->recentRunsMenu();
+  menu->clear();
+  const auto recent = runs_->history()->recent(10);
+  for (const RunHistoryEntry& e : recent) {
+    const QString text = e.kind == RunHistoryEntry::Kind::Study ? tr("%1 (study)").arg(e.name) : e.name;
+    QAction* action = menu->addAction(text);
+    action->setToolTip(QDir::toNativeSeparators(e.path));
+    action->setStatusTip(QDir::toNativeSeparators(e.path));
+    const QString path = e.path;
+    connect(action, &QAction::triggered, this, [this, path] { openFolder(path); });
+  }
+  if (recent.isEmpty()) menu->addAction(tr("(no runs yet)"))->setEnabled(false);
+  menu->addSeparator();
+  menu->addAction(tr("Show all runs..."), this, [this] { window_->setCurrentPanel(runs_); });
 }
 
 void Workbench::reportError(const QString& message) {

@@ -6,6 +6,9 @@
 //   File > Open run folder       -> a run (Results, Misclassified) or a study (Study tab)
 //   study row activated          -> that run
 //   File > Export report         -> PDF / CSV / JSON of the open run or study
+//   any run or study opened      -> remembered in the run history (Runs tab, File > Recent runs)
+//   Runs tab: Compare selected   -> the Compare tab
+//   closing the window while a run trains -> asks first (Keep training / Stop and quit)
 #include <memory>
 #include <QObject>
 
@@ -13,7 +16,9 @@ namespace ser {
 
 class MainWindow;
 class MisclassifiedView;
+class CompareView;
 class ResultsPanel;
+class RunsPanel;
 class StudyTablePanel;
 class TrainingPanel;
 struct RunRecord;
@@ -35,22 +40,33 @@ class Workbench : public QObject {
   ResultsPanel* results() const { return results_; }
   MisclassifiedView* misclassified() const { return misclassified_; }
   StudyTablePanel* study() const { return study_; }  // null until a study is opened
+  RunsPanel* runs() const { return runs_; }
+  CompareView* compare() const { return compare_; }  // null until runs are compared
   const RunRecord* currentRun() const { return run_.get(); }
   const StudyTable* currentStudy() const { return studyTable_.get(); }
 
  public slots:
   void exportReport();
+  // Loads the run folders, remembers them in the run history and shows them in the Compare tab.
+  // False, after telling the user why, when fewer than two can be read.
+  bool compareFolders(const QStringList& dirs);
+
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   void showRun(std::unique_ptr<RunRecord> run);
   void showStudy(std::unique_ptr<StudyTable> study);
   void reportError(const QString& message);
+  void fillRecentRuns();
 
   MainWindow* window_;
   TrainingPanel* training_;
   ResultsPanel* results_;
   MisclassifiedView* misclassified_;
   StudyTablePanel* study_ = nullptr;  // created with the first study; the window owns it
+  RunsPanel* runs_;
+  CompareView* compare_ = nullptr;    // created with the first comparison; the window owns it
   std::unique_ptr<RunRecord> run_;
   std::unique_ptr<StudyTable> studyTable_;
   bool studyIsCurrent_ = false;  // export the study rather than the run

@@ -82,6 +82,8 @@ void MisclassifiedPanel::clear() {
   labels_.clear();
   rows_.clear();
   confidence_.clear();
+  correct_.clear();
+  correctConfidence_.clear();
   testCount_ = 0;
   for (QComboBox* combo : {trueCombo_, predictedCombo_}) {
     const QSignalBlocker block(combo);
@@ -95,13 +97,19 @@ void MisclassifiedPanel::setRun(const RunRecord& run) {
   clear();
   labels_ = run.labels();
   testCount_ = static_cast<int>(run.predictions.size());
-  std::vector<std::pair<double, const Prediction*>> wrong;
+  std::vector<std::pair<double, const Prediction*>> wrong, right;
   for (const auto& p : run.predictions)
-    if (p.truth != p.predicted) wrong.emplace_back(run.confidence(p), &p);
-  std::stable_sort(wrong.begin(), wrong.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    (p.truth != p.predicted ? wrong : right).emplace_back(run.confidence(p), &p);
+  auto byConfidence = [](const auto& a, const auto& b) { return a.first > b.first; };
+  std::stable_sort(wrong.begin(), wrong.end(), byConfidence);
+  std::stable_sort(right.begin(), right.end(), byConfidence);
   for (const auto& [conf, p] : wrong) {
     rows_.push_back(*p);
     confidence_.push_back(conf);
+  }
+  for (const auto& [conf, p] : right) {
+    correct_.push_back(*p);
+    correctConfidence_.push_back(conf);
   }
   for (QComboBox* combo : {trueCombo_, predictedCombo_}) {
     const QSignalBlocker block(combo);
@@ -126,11 +134,15 @@ void MisclassifiedPanel::filterTo(const QString& trueLabel, const QString& predi
 
 void MisclassifiedPanel::rebuild() {
   const std::string t = trueFilter().toStdString(), p = predictedFilter().toStdString();
+  // A diagonal cell (true == predicted) lists the clips predicted correctly as that class.
+  const bool diagonal = !t.empty() && t == p;
+  const std::vector<Prediction>& source = diagonal ? correct_ : rows_;
+  const std::vector<double>& confidence = diagonal ? correctConfidence_ : confidence_;
   table_->setSortingEnabled(false);
   table_->clearContents();
   table_->setRowCount(0);
-  for (std::size_t i = 0; i < rows_.size(); ++i) {
-    const Prediction& row = rows_[i];
+  for (std::size_t i = 0; i < source.size(); ++i) {
+    const Prediction& row = source[i];
     const std::string& trueLabel = labels_[std::size_t(row.truth)];
     const std::string& predicted = labels_[std::size_t(row.predicted)];
     if ((!t.empty() && trueLabel != t) || (!p.empty() && predicted != p)) continue;
@@ -147,7 +159,7 @@ void MisclassifiedPanel::rebuild() {
     table_->setItem(r, True, new QTableWidgetItem(QString::fromStdString(trueLabel)));
     table_->setItem(r, Predicted, new QTableWidgetItem(QString::fromStdString(predicted)));
     // Fixed two decimals sort correctly as text for values in [0, 1].
-    auto* conf = new QTableWidgetItem(QString::number(confidence_[i], 'f', 2));
+    auto* conf = new QTableWidgetItem(QString::number(confidence[i], 'f', 2));
     conf->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     table_->setItem(r, Confidence, conf);
     table_->setItem(r, Top, new QTableWidgetItem(topProbabilitiesText(labels_, row)));
@@ -157,8 +169,9 @@ void MisclassifiedPanel::rebuild() {
   const int shown = table_->rowCount();
   if (rows_.empty() && testCount_ == 0)
     count_->setText(tr("No run loaded"));
-  else if (!t.empty() && t == p)
-    count_->setText(tr("%1 \u2192 %1 is a correct prediction: no misclassified clips in this cell.")
+  else if (diagonal)
+    count_->setText(tr("%1 clips of %2 predicted correctly (a diagonal cell: no misclassified clips)")
+                        .arg(shown)
                         .arg(QString::fromStdString(t)));
   else
     count_->setText(tr("%1 of %2 misclassified clips (%3 test clips)").arg(shown).arg(rows_.size()).arg(testCount_));

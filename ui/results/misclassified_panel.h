@@ -33,7 +33,8 @@ class MisclassifiedPanel : public QWidget {
 
  public slots:
   // Shows only clips with this true and predicted class; "" for either means any. A diagonal cell
-  // (true == predicted) has no misclassified clips: the list is then empty and says so.
+  // (true == predicted) has no misclassified clips: it lists the clips predicted correctly as
+  // that class instead (most confident first), and says so.
   void filterTo(const QString& trueLabel, const QString& predictedLabel);
   void selectNext();
   void selectPrevious();
@@ -53,6 +54,8 @@ class MisclassifiedPanel : public QWidget {
   std::vector<std::string> labels_;
   std::vector<Prediction> rows_;     // misclassified only, most confident first
   std::vector<double> confidence_;   // parallel to rows_
+  std::vector<Prediction> correct_;  // predicted correctly, most confident first (diagonal cells)
+  std::vector<double> correctConfidence_;  // parallel to correct_
   int testCount_ = 0;
 };
 

@@ -20,7 +20,7 @@ QCPGraph* addGraph(QCustomPlot* plot, const QString& name, const QColor& color, 
   return g;
 }
 
-void setUpPlot(QCustomPlot* plot, const QString& title, const QString& yLabel, Qt::Alignment legendAt) {
+void setUpPlot(QCustomPlot* plot, const QString& title, const QString& yLabel) {
   plot->setNoAntialiasingOnDrag(true);
   plot->plotLayout()->insertRow(0);
   auto* heading = new QCPTextElement(plot, title, QFont(plot->font().family(), 10, QFont::Bold));
@@ -31,7 +31,14 @@ void setUpPlot(QCustomPlot* plot, const QString& title, const QString& yLabel, Q
   plot->legend->setVisible(true);
   plot->legend->setFont(QFont(plot->font().family(), 8));
   plot->legend->setBrush(QColor(255, 255, 255, 210));
-  plot->axisRect()->insetLayout()->setInsetAlignment(0, legendAt);
+  // The legend goes in a row of its own under the plot, never over a curve: validation curves of
+  // a short or a poor run lie anywhere in the plot (rows: title, axis rect, legend).
+  auto* below = new QCPLayoutGrid;
+  plot->plotLayout()->addElement(2, 0, below);
+  below->addElement(0, 0, plot->legend);  // moves it out of the axis rect's inset layout
+  plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  plot->legend->setBorderPen(Qt::NoPen);
+  plot->plotLayout()->setRowStretchFactor(2, 0.001);
   QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
   ticker->setTickStep(1.0);
   ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
@@ -47,9 +54,8 @@ void dropFrom(QCPGraph* g, double from) {
 
 LiveCurvesView::LiveCurvesView(QWidget* parent)
     : QWidget(parent), loss_(new QCustomPlot(this)), metric_(new QCustomPlot(this)) {
-  // Legends where the curves are not: losses fall from the top left, accuracies rise to the top right.
-  setUpPlot(loss_, tr("Loss"), tr("cross-entropy"), Qt::AlignBottom | Qt::AlignLeft);
-  setUpPlot(metric_, tr("Accuracy"), tr("%"), Qt::AlignBottom | Qt::AlignRight);
+  setUpPlot(loss_, tr("Loss"), tr("cross-entropy"));
+  setUpPlot(metric_, tr("Accuracy"), tr("%"));
   batchLoss_ = addGraph(loss_, tr("batch loss"), QColor(0x1f, 0x5f, 0x9f, 70), 1.0, false);
   trainLoss_ = addGraph(loss_, tr("training loss"), QColor(0x1f, 0x5f, 0x9f), 2.0, true);
   valLoss_ = addGraph(loss_, tr("validation loss"), QColor(0xd9, 0x5f, 0x0e), 2.0, true);

@@ -36,6 +36,7 @@
 #include "core/pipeline/cross_validation.h"
 #include "core/pipeline/experiment_runner.h"
 #include "core/pipeline/output_folder.h"
+#include "core/runs/run_record.h"
 #include "ui/common/background_job.h"
 #include "ui/training/compute_info.h"
 #include "ui/training/live_curves_view.h"
@@ -312,6 +313,7 @@ void TrainingPanel::start() {
                                 .arg(QDir::toNativeSeparators(dir))) != QMessageBox::Yes)
     return;
   experiment.name = QFileInfo(dir).fileName().toStdString();
+  settings_->saveSettings();  // the next session starts from these hyper-parameters
   curves_->clear();
   log_->clear();
   launch(experiment, dir, false);
@@ -375,8 +377,25 @@ void TrainingPanel::launch(const Experiment& experiment, const QString& dir, boo
   connect(job, &BackgroundJob::failed, this, [this](const QString& message) { onJobEnded(false, message); });
   job_ = job;
 
+  // A resumed run continues after the epochs it finished before Stop: they are in its curves.csv
+  // (written as epochs finish), so progress, epoch count and curves pick up where it stopped.
+  epochsDone_ = 0;
+  if (resume) {
+    std::vector<EpochStats> done;
+    try {
+      done = readCurvesCsv(QDir(dir).filePath(QStringLiteral("curves.csv")).toStdString());
+    } catch (const std::exception& e) {
+      appendLog(tr("Earlier epochs not shown: %1").arg(QString::fromStdString(e.what())));
+    }
+    curves_->clear();
+    for (const EpochStats& s : done) curves_->addEpoch(s);
+    if (!done.empty()) epochsDone_ = done.back().epoch;
+  }
+  progress_->setRange(0, std::max(epochs_, 1));
+  progress_->setValue(std::min(epochsDone_, std::max(epochs_, 1)));
+  progress_->setFormat(epochs_ > 0 ? tr("epoch %v of %m") : QStringLiteral("%p%"));
   stage_->setText(tr("starting"));
-  epoch_->setText(epochs_ > 0 ? tr("0 of %1").arg(epochs_) : QStringLiteral("\u2014"));
+  epoch_->setText(epochs_ > 0 ? tr("%1 of %2").arg(epochsDone_).arg(epochs_) : QStringLiteral("\u2014"));
   eta_->setText(QStringLiteral("\u2014"));
   best_->setText(QStringLiteral("\u2014"));
   bestEpoch_ = 0;
@@ -430,7 +449,7 @@ void TrainingPanel::onStage(const QString& stage) {
   stage_->setText(stage);
   if (stage == QLatin1String("train") && epochs_ > 0) {
     progress_->setRange(0, epochs_);
-    progress_->setValue(0);
+    progress_->setValue(std::min(epochsDone_, epochs_));  // a resumed run: the epochs done before
     progress_->setFormat(tr("epoch %v of %m"));
   } else {
     progress_->setRange(0, 0);  // busy until the stage reports progress
@@ -450,6 +469,7 @@ void TrainingPanel::onBatch(int epoch, int batch, int batches, double loss) {
 
 void TrainingPanel::onEpoch(const EpochStats& s) {
   curves_->addEpoch(s);
+  epochsDone_ = s.epoch;
   if (progress_->maximum() >= s.epoch) progress_->setValue(s.epoch);
   eta_->setText(s.epoch >= epochs_ ? tr("evaluating") : tr("about %1 (%2 per epoch)").arg(duration(s.eta_seconds), duration(s.seconds)));
   if (bestEpoch_ == 0 || s.val_uar > bestUar_) {  // the trainer keeps this epoch's checkpoint as best.ckpt

@@ -69,6 +69,8 @@ class TrainingPanel : public QWidget {
   QPushButton* resumeButton() const { return resume_; }
   QPlainTextEdit* logView() const { return log_; }
   QLabel* stateLabel() const { return state_; }
+  QLabel* epochLabel() const { return epoch_; }
+  QProgressBar* progressBar() const { return progress_; }
 
  public slots:
   void start();
@@ -121,6 +123,7 @@ class TrainingPanel : public QWidget {
   std::shared_ptr<RunOutcome> outcome_;    // written by the worker, read after it ended
   QString runDir_;
   int epochs_ = 0;
+  int epochsDone_ = 0;     // finished epochs of the run (a resumed run starts with its earlier ones)
   int bestEpoch_ = 0;      // of this session's epochs; 0 = none yet
   double bestUar_ = 0.0;
   QElapsedTimer clock_;

@@ -1,5 +1,7 @@
 #include "ui/training/training_settings_form.h"
 
+#include <QSettings>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -124,6 +126,23 @@ void TrainingSettingsForm::applyTo(Experiment& e) const {
   t.mixup_alpha = mixup_->value();
   e.seed = std::uint32_t(seed_->value());
   e.frontEnd.audio.fixedSeconds = seconds_->value();
+}
+
+void TrainingSettingsForm::saveSettings() const {
+  Experiment e;
+  applyTo(e);
+  QSettings().setValue(QStringLiteral("training/experiment"), QString::fromStdString(toJson(e).dump()));
+}
+
+bool TrainingSettingsForm::restoreSettings() {
+  const QString text = QSettings().value(QStringLiteral("training/experiment")).toString();
+  if (text.isEmpty()) return false;
+  try {
+    setFrom(experimentFromJson(nlohmann::json::parse(text.toStdString())));
+  } catch (const std::exception&) {
+    return false;  // written by another version, or damaged: keep the defaults
+  }
+  return true;
 }
 
 void TrainingSettingsForm::updateEnabled() {

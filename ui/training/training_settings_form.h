@@ -28,6 +28,13 @@ class TrainingSettingsForm : public QWidget {
 
   QString modelName() const;  // "cnn", "resnet18", "svm"
 
+  // Remembers the form between sessions: QSettings "training/experiment", the experiment file's
+  // JSON of the form's fields (written through core's toJson, read through experimentFromJson).
+  void saveSettings() const;
+  // Shows the remembered values; false (the form unchanged) when none are saved or they cannot
+  // be read.
+  bool restoreSettings();
+
   QComboBox* modelCombo() const { return model_; }
   QComboBox* deviceCombo() const { return device_; }
   QSpinBox* epochsSpin() const { return epochs_; }

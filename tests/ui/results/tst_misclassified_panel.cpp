@@ -70,7 +70,8 @@ void TestMisclassifiedPanel::confusionClickFiltersList_data() {
   QTest::newRow("angry -> happy") << 3 << 1 << 1;
   QTest::newRow("neutral -> sad") << 0 << 2 << 1;
   QTest::newRow("sad -> happy (empty)") << 2 << 1 << 0;
-  QTest::newRow("diagonal neutral") << 0 << 0 << 0;
+  QTest::newRow("diagonal neutral: the correct ones") << 0 << 0 << 5;
+  QTest::newRow("diagonal happy: the correct ones") << 1 << 1 << 3;
 }
 
 void TestMisclassifiedPanel::confusionClickFiltersList() {

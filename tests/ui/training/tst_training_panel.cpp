@@ -14,6 +14,11 @@
 #include <QDoubleSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QProgressBar>
+#include <QMessageBox>
+#include <QTimer>
+#include <QApplication>
+#include <QAbstractButton>
 #include <QtTest>
 
 #include "core/corpus/corpus_summary.h"
@@ -143,6 +148,20 @@ void TestTrainingPanel::stopCancelsAndResumeContinues() {
   panel->start();
   QTRY_VERIFY_WITH_TIMEOUT(panel->curves()->epochPointCount() >= 1 || !failed.isEmpty(), 45000);
   QVERIFY(failed.isEmpty());
+
+  // Closing the window while it trains asks first; "Keep training" keeps the window and the run.
+  QString question;
+  QTimer::singleShot(0, [&question] {
+    auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+    if (!box) return;
+    question = box->text();
+    for (QAbstractButton* b : box->buttons())
+      if (b->text() == QStringLiteral("Keep training")) b->click();
+  });
+  QVERIFY(!bench.window.close());
+  QVERIFY2(question.contains(QStringLiteral("Quitting stops it")), qPrintable(question));
+  QVERIFY(panel->isRunning());
+
   panel->stopButton()->click();
   QTRY_VERIFY_WITH_TIMEOUT(!stopped.isEmpty(), 20000);
   QVERIFY(!panel->isRunning());
@@ -155,14 +174,40 @@ void TestTrainingPanel::stopCancelsAndResumeContinues() {
   QVERIFY(panel->resumeButton()->isEnabled());
   const int epochsBefore = panel->curves()->epochPointCount();
 
-  // Resume continues the same folder after the last finished epoch.
+  // Resume continues the same folder after the last finished epoch, and says so at once:
+  // progress and epoch count start from the epochs done, not from 0.
   panel->resumeButton()->click();
   QVERIFY(panel->isRunning());
+  QCOMPARE(panel->progressBar()->value(), epochsBefore);
+  QCOMPARE(panel->progressBar()->maximum(), 200);
+  QVERIFY2(panel->epochLabel()->text().startsWith(QStringLiteral("%1 of 200").arg(epochsBefore)),
+           qPrintable(panel->epochLabel()->text()));
+  QCOMPARE(panel->curves()->epochPointCount(), epochsBefore);
   QTRY_VERIFY_WITH_TIMEOUT(panel->curves()->epochPointCount() > epochsBefore || !failed.isEmpty(), 45000);
   QVERIFY(failed.isEmpty());
   QVERIFY(panel->logView()->toPlainText().contains(QStringLiteral("Resuming after epoch")));
   panel->stop();
   QTRY_VERIFY_WITH_TIMEOUT(stopped.count() == 2, 20000);
+
+  // A new session (another panel) resuming the folder shows the earlier epochs from curves.csv.
+  const int epochsDone = int(readCurvesCsv(dir.filePath(QStringLiteral("curves.csv")).toStdString()).size());
+  QVERIFY(epochsDone > epochsBefore);
+  Bench later;
+  TrainingPanel* again = later.panel();
+  // The new session's form holds the hyper-parameters of the last Start.
+  QCOMPARE(again->settings()->epochsSpin()->value(), 200);
+  QCOMPARE(again->settings()->batchSizeSpin()->value(), 8);
+  QCOMPARE(again->settings()->clipSecondsSpin()->value(), 1.0);
+  again->setOutputDir(out);
+  QSignalSpy stoppedAgain(again, &TrainingPanel::runStopped);
+  QVERIFY(again->resumeButton()->isEnabled());
+  again->resumeButton()->click();
+  QVERIFY(again->isRunning());
+  QCOMPARE(again->curves()->epochPointCount(), epochsDone);
+  QCOMPARE(again->progressBar()->value(), epochsDone);
+  QVERIFY(again->epochLabel()->text().startsWith(QStringLiteral("%1 of 200").arg(epochsDone)));
+  again->stop();
+  QTRY_VERIFY_WITH_TIMEOUT(stoppedAgain.count() == 1, 20000);
 }
 
 void TestTrainingPanel::engineErrorsReachTheUser() {

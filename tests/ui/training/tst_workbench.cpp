@@ -64,7 +64,8 @@ void TestWorkbench::panelsAreInstalled() {
   QCOMPARE(window.panel(MainWindow::Panel::Results), static_cast<QWidget*>(bench->results()));
   QCOMPARE(window.panel(MainWindow::Panel::Misclassified), static_cast<QWidget*>(bench->misclassified()));
   auto* tabs = window.findChild<QTabWidget*>();
-  QCOMPARE(tabs->count(), 4);
+  QCOMPARE(tabs->count(), 5);  // Dataset, Training, Results, Misclassified, Runs
+  QCOMPARE(tabs->tabText(4), QStringLiteral("Runs"));
   QCOMPARE(tabs->tabText(1), QStringLiteral("Training"));
   QAction* exportAction = findAction(&window, QStringLiteral("Export report"));
   QVERIFY(exportAction);

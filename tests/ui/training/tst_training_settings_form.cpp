@@ -1,0 +1,69 @@
+// The training form remembers its hyper-parameters between sessions (QSettings), and keeps its
+// defaults when nothing, or something unreadable, is remembered.
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include "core/experiment/experiment.h"
+#include "ui/training/training_settings_form.h"
+
+using namespace ser;
+
+class TestTrainingSettingsForm : public QObject {
+  Q_OBJECT
+ private slots:
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+  void init() { QSettings().clear(); }
+  void remembersBetweenSessions();
+  void nothingRememberedKeepsTheDefaults();
+  void unreadableMemoryKeepsTheDefaults();
+};
+
+void TestTrainingSettingsForm::remembersBetweenSessions() {
+  {
+    TrainingSettingsForm form;
+    form.modelCombo()->setCurrentIndex(form.modelCombo()->findData(QStringLiteral("resnet18")));
+    form.epochsSpin()->setValue(37);
+    form.batchSizeSpin()->setValue(12);
+    form.learningRateSpin()->setValue(0.0025);
+    form.seedSpin()->setValue(4242);
+    form.clipSecondsSpin()->setValue(2.5);
+    form.saveSettings();
+  }
+  TrainingSettingsForm next;  // a new session
+  QVERIFY(next.restoreSettings());
+  QCOMPARE(next.modelName(), QString("resnet18"));
+  QCOMPARE(next.epochsSpin()->value(), 37);
+  QCOMPARE(next.batchSizeSpin()->value(), 12);
+  QCOMPARE(next.learningRateSpin()->value(), 0.0025);
+  QCOMPARE(next.seedSpin()->value(), 4242);
+  QCOMPARE(next.clipSecondsSpin()->value(), 2.5);
+  Experiment e;
+  next.applyTo(e);
+  QCOMPARE(e.training.epochs, 37);
+}
+
+void TestTrainingSettingsForm::nothingRememberedKeepsTheDefaults() {
+  TrainingSettingsForm form;
+  const int epochs = form.epochsSpin()->value();
+  QVERIFY(!form.restoreSettings());
+  QCOMPARE(form.epochsSpin()->value(), epochs);
+}
+
+void TestTrainingSettingsForm::unreadableMemoryKeepsTheDefaults() {
+  TrainingSettingsForm form;
+  const int epochs = form.epochsSpin()->value();
+  const QString model = form.modelName();
+  for (const char* bad : {"{ not json", R"({"training": {"epochs": "many"}})", R"({"model": "transformer"})"}) {
+    QSettings().setValue(QStringLiteral("training/experiment"), QString::fromLatin1(bad));
+    QVERIFY2(!form.restoreSettings(), bad);
+    QCOMPARE(form.epochsSpin()->value(), epochs);
+    QCOMPARE(form.modelName(), model);
+  }
+}
+
+QTEST_MAIN(TestTrainingSettingsForm)
+#include "tst_training_settings_form.moc"
