@@ -168,11 +168,6 @@ PairedComparison pairRuns(const std::vector<RunRecord>& runs, std::size_t ia, st
   return out;
 }
 
-nlohmann::json intervalJson(const std::optional<Interval>& ci) {
-  if (!ci) return nullptr;
-  return nlohmann::json::array({ci->lo, ci->hi});
-}
-
 std::string percent(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);

@@ -8,6 +8,7 @@
 #include <QFormLayout>
 #include <QSpinBox>
 
+#include "core/base/json_text.h"
 #include "core/experiment/experiment.h"
 #include "ui/training/compute_info.h"
 
@@ -128,19 +129,36 @@ void TrainingSettingsForm::applyTo(Experiment& e) const {
   e.frontEnd.audio.fixedSeconds = seconds_->value();
 }
 
+// What the form shows, remembered between sessions: the model, the seed, the clip length and the
+// training options (an experiment's corpora and split belong to the dataset, not to this form).
 void TrainingSettingsForm::saveSettings() const {
   Experiment e;
   applyTo(e);
-  QSettings().setValue(QStringLiteral("training/experiment"), QString::fromStdString(toJson(e).dump()));
+  const nlohmann::json j = {{"model", toString(e.model)},
+                            {"seed", e.seed},
+                            {"clip_seconds", e.frontEnd.audio.fixedSeconds},
+                            {"training", toJson(e.training)}};
+  QSettings().setValue(QStringLiteral("training/form"), QString::fromStdString(dumpJson(j)));
 }
 
 bool TrainingSettingsForm::restoreSettings() {
-  const QString text = QSettings().value(QStringLiteral("training/experiment")).toString();
+  const QString text = QSettings().value(QStringLiteral("training/form")).toString();
   if (text.isEmpty()) return false;
   try {
-    setFrom(experimentFromJson(nlohmann::json::parse(text.toStdString())));
-  } catch (const std::exception&) {
-    return false;  // written by another version, or damaged: keep the defaults
+    const nlohmann::json j = parseJson(text.toStdString());
+    Experiment e;
+    applyTo(e);  // anything not remembered keeps the form's value
+    e.model = experimentModelFromString(j.at("model").get<std::string>());
+    e.seed = j.at("seed").get<std::uint64_t>();
+    e.frontEnd.audio.fixedSeconds = j.at("clip_seconds").get<double>();
+    e.frontEnd.validate();
+    e.training = trainerOptionsFromJson(j.at("training"));
+    e.training.validate();
+    setFrom(e);
+  } catch (const std::exception& e) {
+    // Written by another version, or damaged: keep the defaults.
+    qWarning("serwb-gui: remembered training settings ignored: %s", e.what());
+    return false;
   }
   return true;
 }

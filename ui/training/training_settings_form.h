@@ -28,8 +28,8 @@ class TrainingSettingsForm : public QWidget {
 
   QString modelName() const;  // "cnn", "resnet18", "svm"
 
-  // Remembers the form between sessions: QSettings "training/experiment", the experiment file's
-  // JSON of the form's fields (written through core's toJson, read through experimentFromJson).
+  // Remembers the form between sessions: QSettings "training/form", the model, seed, clip length
+  // and the experiment file's "training" object (core's toJson / trainerOptionsFromJson).
   void saveSettings() const;
   // Shows the remembered values; false (the form unchanged) when none are saved or they cannot
   // be read.

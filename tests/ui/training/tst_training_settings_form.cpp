@@ -57,8 +57,13 @@ void TestTrainingSettingsForm::unreadableMemoryKeepsTheDefaults() {
   TrainingSettingsForm form;
   const int epochs = form.epochsSpin()->value();
   const QString model = form.modelName();
-  for (const char* bad : {"{ not json", R"({"training": {"epochs": "many"}})", R"({"model": "transformer"})"}) {
-    QSettings().setValue(QStringLiteral("training/experiment"), QString::fromLatin1(bad));
+  for (const char* bad :
+       {"{ not json", R"({"model": "cnn", "seed": 1, "clip_seconds": 3.0, "training": {"epochs": "many"}})",
+        R"({"model": "transformer", "seed": 1, "clip_seconds": 3.0, "training": {}})",
+        R"({"model": "cnn", "seed": 1, "clip_seconds": -2.0, "training": {}})",
+        R"({"model": "cnn", "seed": 1, "clip_seconds": 3.0, "training": {"epochs": 0}})",
+        R"({"model": "resnet18", "training": {"epochs": 5}})"}) {
+    QSettings().setValue(QStringLiteral("training/form"), QString::fromLatin1(bad));
     QVERIFY2(!form.restoreSettings(), bad);
     QCOMPARE(form.epochsSpin()->value(), epochs);
     QCOMPARE(form.modelName(), model);
