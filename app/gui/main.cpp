@@ -1,7 +1,14 @@
 // serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]
+// serwb-gui --run DIR --export-report PDF   (headless: writes the report and exits)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <cstdio>
+
+#include "core/base/error.h"
+#include "core/runs/run_record.h"
+#include "core/runs/study_table.h"
+#include "ui/report/report_exporter.h"
 
 #include "ui/main_window/main_window.h"
 #include "ui/main_window/workbench.h"
@@ -31,8 +38,30 @@ int main(int argc, char** argv) {
   const QCommandLineOption run(QStringLiteral("run"),
                                QStringLiteral("Open a run folder (serwb train) or a study folder (serwb reproduce)."),
                                QStringLiteral("DIR"));
-  parser.addOptions({demo, ravdess, cremad, manifest, run});
+  const QCommandLineOption exportReport(
+      QStringLiteral("export-report"),
+      QStringLiteral("With --run: write its PDF report to PDF without opening a window, and exit."),
+      QStringLiteral("PDF"));
+  parser.addOptions({demo, ravdess, cremad, manifest, run, exportReport});
   parser.process(app);
+
+  if (parser.isSet(exportReport)) {
+    if (!parser.isSet(run)) {
+      std::fprintf(stderr, "serwb-gui: --export-report needs --run DIR\n");
+      return 1;
+    }
+    const std::string dir = parser.value(run).toStdString();
+    const QString pdf = parser.value(exportReport);
+    try {
+      const int pages = ser::isStudyFolder(dir) ? ser::exportStudyReport(ser::loadStudy(dir), pdf)
+                                                : ser::exportRunReport(ser::loadRunRecord(dir), pdf);
+      std::printf("%s: %d pages\n", qPrintable(pdf), pages);
+      return 0;
+    } catch (const ser::Error& e) {
+      std::fprintf(stderr, "serwb-gui: %s\n", e.what());
+      return 1;
+    }
+  }
 
   ser::MainWindow window;
   auto* workbench = new ser::Workbench(&window);

@@ -104,7 +104,8 @@ class TestSpectrogramExport : public QObject {
     QCOMPARE(back.height, 2);
     QVERIFY(back.pixels == img.pixels);
     QTemporaryDir tmp;
-    const std::string bad = tmp.filePath("no/such/folder/x.png").toStdString();
+    writeFileAtomic(tmp.filePath("blocker").toStdString(), std::string("a file, not a folder"));
+    const std::string bad = tmp.filePath("blocker/x.png").toStdString();
     try {
       writePng(bad, img);
       QFAIL("no error");
