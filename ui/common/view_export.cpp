@@ -8,6 +8,7 @@
 #include <QLayout>
 #include <QMessageBox>
 #include <QPainter>
+#include <QPicture>
 #include <QSaveFile>
 #include <QSvgGenerator>
 #include <QSvgRenderer>
@@ -106,10 +107,26 @@ QByteArray renderSvg(QWidget* view, QSize layout, const QString& title) {
 }
 
 void paintView(QPainter& painter, QWidget* view, QSize layout, const QRectF& target) {
-  // Through SVG: the recorded drawing is replayed in the target's coordinates, so a 300-dpi PDF
-  // gets the same layout as the screen, and as vectors.
-  QSvgRenderer renderer(renderSvg(view, layout));
-  renderer.render(&painter, target);
+  // Recorded as a QPicture at the view's own DPI and replayed scaled into the target: a 300-dpi
+  // PDF gets the screen's layout, its lines as vectors and its text as text.
+  QPicture picture;
+  withLayout(view, layout, [&] {
+    QPainter p(&picture);
+    view->render(&p, QPoint(), QRegion(), QWidget::DrawChildren);
+    p.end();
+  });
+  painter.save();
+  painter.translate(target.topLeft());
+  painter.scale(target.width() / layout.width(), target.height() / layout.height());
+  painter.setClipRect(QRectF(QPointF(0, 0), QSizeF(layout)), Qt::IntersectClip);
+  // QPicture replays at the target device's DPI (a 300-dpi PDF would get it 300/96 times larger):
+  // undo that, so the layout maps onto `target`.
+  if (const QPaintDevice* device = painter.device()) {
+    painter.scale(double(picture.logicalDpiX()) / device->logicalDpiX(),
+                  double(picture.logicalDpiY()) / device->logicalDpiY());
+  }
+  painter.drawPicture(QPointF(0, 0), picture);
+  painter.restore();
 }
 
 QImage renderImage(QWidget* view, const FigureSize& size) {

@@ -79,7 +79,10 @@ QString TestReportExporter::pdfText(const QString& path, int first, int last) {
   QProcess p;
   p.start("pdftotext", args << path << "-");
   if (!p.waitForFinished(20000)) return {};
-  return QString::fromUtf8(p.readAllStandardOutput()).simplified();
+  QString text = QString::fromUtf8(p.readAllStandardOutput());
+  // The PDF's fonts set "fi" and "fl" as ligatures; pdftotext gives them back as one character.
+  text.replace(QChar(0xfb01), QStringLiteral("fi")).replace(QChar(0xfb02), QStringLiteral("fl"));
+  return text.simplified();
 }
 
 void TestReportExporter::runReportIsMultiPagePdf() {
@@ -208,7 +211,7 @@ void TestReportExporter::configurationGroupedWithTheFileInAnAppendix() {
   QVERIFY2(appendix.contains("Appendix A: configuration file"), qPrintable(appendix));
   QVERIFY(appendix.contains("\"n_mels\": 64"));
   QVERIFY(appendix.contains("\"learning_rate\": 0.001"));
-  QVERIFY(!body.contains("Appendix A"));
+  QVERIFY(!body.contains("Appendix A: configuration file"));  // on a page of its own
 }
 
 void TestReportExporter::metricsCsvAndJson() {
