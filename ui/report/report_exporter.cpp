@@ -73,11 +73,15 @@ QString provenanceLine(const RunRecord& run) {
   if (run.evaluation)
     parts << QObject::tr("evaluated checkpoint %1").arg(QString::fromStdString(run.evaluation->checkpoint));
   if (s.known)
-    parts << QObject::tr("trained on %1 (%2 clips, %3 speakers; %4 validation speakers)")
-                 .arg(joinedText(s.trainCorpora))
-                 .arg(s.trainClips)
-                 .arg(s.trainSpeakers.size())
-                 .arg(s.validationSpeakers.size());
+    parts << (s.trainClips > 0 ? QObject::tr("trained on %1 (%2 clips, %3 speakers; %4 validation speakers)")
+                                     .arg(joinedText(s.trainCorpora))
+                                     .arg(s.trainClips)
+                                     .arg(s.trainSpeakers.size())
+                                     .arg(s.validationSpeakers.size())
+                               : QObject::tr("trained on %1 (%2 speakers; %3 validation speakers)")
+                                     .arg(joinedText(s.trainCorpora))
+                                     .arg(s.trainSpeakers.size())
+                                     .arg(s.validationSpeakers.size()));
   parts << QObject::tr("tested on %1").arg(joinedText(s.testCorpora));
   parts << QObject::tr("protocol %1").arg(protocolText(run));
   parts << QObject::tr("seed %1").arg(run.seed);

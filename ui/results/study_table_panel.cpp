@@ -75,6 +75,7 @@ void fillBars(QChart* chart, const QString& title, const QStringList& categories
   series->setLabelsFormat(QStringLiteral("@value"));
   series->setLabelsPrecision(3);
   auto* x = new QBarCategoryAxis;
+  x->setTruncateLabels(false);  // labels are never elided
   x->append(categories);
   if (categories.size() > 4) x->setLabelsAngle(-30);
   auto* y = new QValueAxis;

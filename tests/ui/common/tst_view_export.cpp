@@ -2,6 +2,8 @@
 // text, vectors) and PNG (the asked pixels and DPI), through the right-click Export... dialog too.
 #include <QAction>
 #include <QApplication>
+#include <QAbstractAxis>
+#include <QChart>
 #include <QChartView>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -245,6 +247,30 @@ class TestViewExport : public QObject {
     dialog.setPath(QStringLiteral("/tmp/x.svg"));
     QCOMPARE(dialog.format(), ser::FigureFormat::Svg);
     QCOMPARE(dialog.path(), QStringLiteral("/tmp/x.svg"));
+  }
+
+  void chartLabelsAreNeverElided() {
+    ser::RunRecord run = run_;
+    run.metrics.labels[1] = "happily-surprised-and-excited";
+    auto* panel = new ser::StudyTablePanel;
+    panel->setStudy(study_);
+    ser::BiasChartView bias;
+    bias.setRun(run);
+    ser::SpeakerAccuracyChart speakers;
+    speakers.setRun(run);
+    for (QWidget* w : std::initializer_list<QWidget*>{&bias, &speakers, panel}) {
+      w->setAttribute(Qt::WA_DontShowOnScreen);
+      w->resize(560, 380);  // narrow: QtCharts would elide these category labels
+      w->show();
+      QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+      QList<QChartView*> views = w->findChildren<QChartView*>();
+      if (auto* self = qobject_cast<QChartView*>(w)) views << self;
+      QVERIFY(!views.isEmpty());
+      for (QChartView* v : views)
+        for (QAbstractAxis* axis : v->chart()->axes())
+          QVERIFY2(!axis->labelsTruncated(), qPrintable(v->chart()->title()));
+    }
+    delete panel;
   }
 
   void spectrogramViewShowsTheEngineImage() {
