@@ -146,7 +146,7 @@ class TestViewExport : public QObject {
     // Laid out at 1500 px / 250 dpi = 6 in = 576 logical px (96 per inch), 384 tall.
     const QSize layout = size.layoutSize(view.get());
     QCOMPARE(layout, QSize(576, 384));
-    QCOMPARE(svg.defaultSize(), layout);
+    // The view box is the layout (QSvgRenderer's defaultSize() reads the mm size at 90 dpi instead).
     QCOMPARE(svg.viewBox(), QRect(QPoint(0, 0), layout));
     const QString text = readText(svgPath);
     QVERIFY2(text.contains(label), qPrintable(label));
@@ -234,7 +234,7 @@ class TestViewExport : public QObject {
     QVERIFY(seen);
     QSvgRenderer svg(target);
     QVERIFY(svg.isValid());
-    QCOMPARE(svg.defaultSize().width(), 400);  // 800 px at 192 dpi
+    QCOMPARE(svg.viewBox().width(), 400);  // 800 px at 192 dpi: laid out 400 logical px wide
   }
 
   void dialogKeepsAspectAndSuffix() {
