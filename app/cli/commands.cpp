@@ -11,12 +11,15 @@ std::unique_ptr<Command> makeMakeDemoCommand();
 std::unique_ptr<Command> makeScanCommand();
 std::unique_ptr<Command> makePreprocessCommand();
 std::unique_ptr<Command> makeCompareCommand();
+std::unique_ptr<Command> makeExportSpectrogramsCommand();
 
 const std::vector<CommandInfo>& commandInfos() {
   static const std::vector<CommandInfo> infos = {
       {"make-demo", "write the synthetic demo corpora (RAVDESS and CREMA-D layouts)", false},
       {"scan", "scan corpora and report clips, speakers, labels and skipped files", false},
       {"preprocess", "compute log-mel and utterance features for every clip into a cache", false},
+      {"export-spectrograms", "write each clip's log-mel spectrogram as an image, a folder per emotion",
+       false},
       {"train", "train and evaluate one experiment; writes a run folder", true},
       {"evaluate", "evaluate a trained model on corpora; writes metrics.json and predictions.csv",
        true},
@@ -39,6 +42,7 @@ std::unique_ptr<Command> makeFrontDoorCommand(const std::string& name) {
   if (name == "scan") return makeScanCommand();
   if (name == "preprocess") return makePreprocessCommand();
   if (name == "compare") return makeCompareCommand();
+  if (name == "export-spectrograms") return makeExportSpectrogramsCommand();
   return nullptr;
 }
 

@@ -1,8 +1,15 @@
 // serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]...
 //           [--compare RUN --compare RUN...] [--runs]
+// serwb-gui --run DIR --export-report PDF   (headless: writes the report and exits)
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
+#include <cstdio>
+
+#include "core/base/error.h"
+#include "core/runs/run_record.h"
+#include "core/runs/study_table.h"
+#include "ui/report/report_exporter.h"
 
 #include "ui/main_window/main_window.h"
 #include "ui/main_window/workbench.h"
@@ -38,8 +45,30 @@ int main(int argc, char** argv) {
       QStringLiteral("Compare run folders side by side (give it twice or more)."), QStringLiteral("RUN"));
   const QCommandLineOption runs(QStringLiteral("runs"),
                                 QStringLiteral("Show the Runs tab: every run and study trained or opened."));
-  parser.addOptions({demo, ravdess, cremad, manifest, run, compare, runs});
+  const QCommandLineOption exportReport(
+      QStringLiteral("export-report"),
+      QStringLiteral("With --run: write its PDF report to PDF without opening a window, and exit."),
+      QStringLiteral("PDF"));
+  parser.addOptions({demo, ravdess, cremad, manifest, run, compare, runs, exportReport});
   parser.process(app);
+
+  if (parser.isSet(exportReport)) {
+    if (!parser.isSet(run)) {
+      std::fprintf(stderr, "serwb-gui: --export-report needs --run DIR\n");
+      return 1;
+    }
+    const std::string dir = parser.value(run).toStdString();
+    const QString pdf = parser.value(exportReport);
+    try {
+      const int pages = ser::isStudyFolder(dir) ? ser::exportStudyReport(ser::loadStudy(dir), pdf)
+                                                : ser::exportRunReport(ser::loadRunRecord(dir), pdf);
+      std::printf("%s: %d pages\n", qPrintable(pdf), pages);
+      return 0;
+    } catch (const ser::Error& e) {
+      std::fprintf(stderr, "serwb-gui: %s\n", e.what());
+      return 1;
+    }
+  }
 
   ser::MainWindow window;
   auto* workbench = new ser::Workbench(&window);

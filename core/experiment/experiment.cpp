@@ -288,15 +288,6 @@ SplitSpec defaultHeldOut(const Experiment& e, const std::vector<Clip>& clips) {
   return resolveHeldOutSpeakers(clips, labelIndices(clips, labels, labelField(e.labels)), spec);
 }
 
-std::string defaultFeatureCacheDir() {
-  namespace fs = std::filesystem;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
-    return (fs::path(xdg) / "serwb" / "features").string();
-  if (const char* home = std::getenv("HOME"); home && *home)
-    return (fs::path(home) / ".cache" / "serwb" / "features").string();
-  return (fs::temp_directory_path() / "serwb-features").string();
-}
-
 void Experiment::validate() const {
   if (corpora.empty()) throw Error("experiment: 'corpora' must name at least one corpus");
   for (const auto& c : corpora)

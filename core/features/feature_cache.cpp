@@ -107,4 +107,13 @@ void FeatureCache::store(const std::string& audioPath, const CachedFeatures& fea
   writeFileAtomic(entry, serialiseFeatures(features), Durability::Unsynced);
 }
 
+std::string defaultFeatureCacheDir() {
+  namespace fs = std::filesystem;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return (fs::path(xdg) / "serwb" / "features").string();
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return (fs::path(home) / ".cache" / "serwb" / "features").string();
+  return (fs::temp_directory_path() / "serwb-features").string();
+}
+
 }  // namespace ser

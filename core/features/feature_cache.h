@@ -36,6 +36,11 @@ class FeatureCache {
   std::string fingerprint_;
 };
 
+// The cache folder used when none is given (`serwb train`, `serwb export-spectrograms`):
+// $XDG_CACHE_HOME/serwb/features, else ~/.cache/serwb/features, else a folder under the system
+// temp folder. (core/experiment/experiment.h declares it too, for the experiment's cache.)
+std::string defaultFeatureCacheDir();
+
 // Serialisation used by the cache (exposed for tests).
 std::string serialiseFeatures(const CachedFeatures& f);
 std::optional<CachedFeatures> deserialiseFeatures(const std::string& bytes);

@@ -1,6 +1,7 @@
 #include "core/metrics/metrics_report.h"
 
 #include <cmath>
+#include <random>
 #include <set>
 #include <string>
 
@@ -65,6 +66,38 @@ std::optional<ClusterSamples> addIntervals(GroupMetrics& m, const Group& g, int 
   return s;
 }
 
+// Macro-F1 under the speaker bootstrap: each resample draws the group's speakers with
+// replacement and pools their confusion matrices (F1 needs the predicted counts, which the
+// WA/UAR bootstrap does not keep).
+std::optional<Interval> macroF1Interval(const std::vector<Prediction>& predictions, int k,
+                                        const MetricsReportOptions& options) {
+  std::map<std::string, ConfusionMatrix> bySpeaker;
+  for (const Prediction& p : predictions) {
+    ConfusionMatrix& m = bySpeaker[p.speaker];
+    if (m.empty()) m.assign(std::size_t(k), std::vector<std::size_t>(std::size_t(k), 0));
+    ++m[std::size_t(p.truth)][std::size_t(p.predicted)];
+  }
+  if (int(bySpeaker.size()) < options.minSpeakersForInterval) return std::nullopt;
+  std::vector<const ConfusionMatrix*> speakers;
+  for (const auto& [id, m] : bySpeaker) speakers.push_back(&m);
+  const BootstrapOptions o = withStream(options.bootstrap, "overall:macro_f1");
+  std::mt19937_64 rng(o.seed);
+  const std::size_t n = speakers.size(), uk = std::size_t(k);
+  std::vector<double> values;
+  values.reserve(std::size_t(o.resamples));
+  ConfusionMatrix pooled(uk, std::vector<std::size_t>(uk, 0));
+  for (int r = 0; r < o.resamples; ++r) {
+    for (auto& row : pooled) std::fill(row.begin(), row.end(), 0);
+    for (std::size_t j = 0; j < n; ++j) {
+      const ConfusionMatrix& m = *speakers[std::size_t(rng() % n)];  // portable modulo draw
+      for (std::size_t a = 0; a < uk; ++a)
+        for (std::size_t b = 0; b < uk; ++b) pooled[a][b] += m[a][b];
+    }
+    values.push_back(macroF1(classStats(pooled)));
+  }
+  return percentileInterval(std::move(values), o.confidence);
+}
+
 }  // namespace
 
 void MetricsReportOptions::validate() const {
@@ -106,6 +139,7 @@ MetricsReport computeReport(const std::vector<Prediction>& predictions,
   r.confusion = confusionMatrix(all.truth, all.pred, k);
   r.perClass = classStats(r.confusion);
   r.macroF1 = macroF1(r.perClass);
+  r.macroF1Ci95 = macroF1Interval(predictions, k, options);
 
   r.perClassBySex.assign(uk, {});
   std::map<Sex, std::optional<ClusterSamples>> sexSamples;

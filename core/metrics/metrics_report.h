@@ -65,6 +65,9 @@ struct MetricsReport {
   std::vector<std::string> labels;         // class order of every per-class table
   GroupMetrics overall;                    // n, wa, uar and their intervals over all clips
   double macroF1 = 0.0;
+  // Speaker bootstrap of macro-F1 (each resample pools its speakers' confusion matrices); absent
+  // with too few speakers, and in run folders written before it was recorded.
+  std::optional<Interval> macroF1Ci95;
   ConfusionMatrix confusion;               // rows = true, cols = predicted, in label order
   std::vector<ClassStats> perClass;        // in label order
   std::map<Sex, GroupMetrics> perSex;      // Male and/or Female, only those present

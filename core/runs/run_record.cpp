@@ -212,6 +212,7 @@ json metricsJson(const RunRecord& record) {
   j["wa_ci95"] = intervalJson(r.overall.waCi95);
   j["uar_ci95"] = intervalJson(r.overall.uarCi95);
   j["macro_f1"] = r.macroF1;
+  j["macro_f1_ci95"] = intervalJson(r.macroF1Ci95);
   j["chance"] = r.chance();
   j["confusion"] = r.confusion;
   j["intervals"] = {{"method", "percentile bootstrap over speakers (each speaker keeps its clips); "
@@ -329,6 +330,7 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
   r.overall.waCi95 = rd.interval(m, "wa_ci95", "");
   r.overall.uarCi95 = rd.interval(m, "uar_ci95", "");
   r.macroF1 = rd.number(m, "macro_f1", "", 0.0);
+  r.macroF1Ci95 = rd.interval(m, "macro_f1_ci95", "");  // absent before this release
 
   r.confusion.assign(k, std::vector<std::size_t>(k, 0));
   if (m.contains("confusion")) {

@@ -1,70 +1,32 @@
 #include "ui/common/color_map.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
+#include <cstring>
 
 namespace ser {
-namespace {
 
-struct Stop { double r, g, b; };
-
-// matplotlib's viridis and magma sampled at t = 0, 0.1, ..., 1.
-constexpr std::array<Stop, 11> kViridis{{{0.267, 0.005, 0.329}, {0.283, 0.141, 0.458},
-                                         {0.254, 0.265, 0.530}, {0.207, 0.372, 0.553},
-                                         {0.164, 0.471, 0.558}, {0.128, 0.567, 0.551},
-                                         {0.135, 0.659, 0.518}, {0.267, 0.749, 0.441},
-                                         {0.478, 0.821, 0.318}, {0.741, 0.873, 0.150},
-                                         {0.993, 0.906, 0.144}}};
-constexpr std::array<Stop, 11> kMagma{{{0.001, 0.000, 0.014}, {0.079, 0.054, 0.211},
-                                       {0.232, 0.060, 0.437}, {0.390, 0.100, 0.502},
-                                       {0.550, 0.161, 0.506}, {0.716, 0.215, 0.475},
-                                       {0.868, 0.288, 0.409}, {0.967, 0.439, 0.360},
-                                       {0.994, 0.624, 0.427}, {0.995, 0.812, 0.573},
-                                       {0.987, 0.991, 0.750}}};
-
-std::array<QRgb, 256> buildTable(const std::array<Stop, 11>& stops) {
-  std::array<QRgb, 256> t{};
-  for (int i = 0; i < 256; ++i) {
-    const double x = i / 255.0 * 10.0;
-    const int k = std::min(9, int(x));
-    const double f = x - k;
-    const Stop& a = stops[k];
-    const Stop& b = stops[k + 1];
-    t[i] = qRgb(int(255 * (a.r + f * (b.r - a.r)) + 0.5), int(255 * (a.g + f * (b.g - a.g)) + 0.5),
-                int(255 * (a.b + f * (b.b - a.b)) + 0.5));
-  }
-  return t;
-}
-
-const std::array<QRgb, 256>& table(ColorMap map) {
-  static const std::array<QRgb, 256> viridis = buildTable(kViridis);
-  static const std::array<QRgb, 256> magma = buildTable(kMagma);
-  return map == ColorMap::Magma ? magma : viridis;
-}
-
-}  // namespace
-
-QRgb colorMapValue(ColorMap map, double t) {
-  if (!std::isfinite(t)) t = 0.0;
-  const int i = std::clamp(int(t * 255.0 + 0.5), 0, 255);
-  return table(map)[i];
-}
+QRgb colorMapValue(ColorMap map, double t) { return colorMapTable(map)[std::size_t(colorMapIndex(t))]; }
 
 QImage renderMatrix(const FeatureMatrix& m, float lo, float hi, ColorMap map) {
   QImage img(std::max(1, m.cols), std::max(1, m.rows), QImage::Format_RGB32);
   img.fill(colorMapValue(map, 0.0));
   if (m.empty()) return img;
-  const auto& lut = table(map);
+  const auto& lut = colorMapTable(map);
   const float span = hi > lo ? hi - lo : 1.0f;
   for (int r = 0; r < m.rows; ++r) {
     auto* line = reinterpret_cast<QRgb*>(img.scanLine(m.rows - 1 - r));
-    for (int c = 0; c < m.cols; ++c) {
-      float v = (m.at(r, c) - lo) / span;
-      if (!std::isfinite(v)) v = 0.0f;
-      line[c] = lut[std::clamp(int(v * 255.0f + 0.5f), 0, 255)];
-    }
+    for (int c = 0; c < m.cols; ++c) line[c] = lut[std::size_t(colorMapIndex((m.at(r, c) - lo) / span))];
   }
+  return img;
+}
+
+QImage toQImage(const ArgbImage& image) {
+  if (image.width <= 0 || image.height <= 0) return {};
+  QImage img(image.width, image.height, QImage::Format_RGB32);
+  for (int y = 0; y < image.height; ++y)
+    std::memcpy(img.scanLine(y), image.pixels.data() + std::size_t(y) * std::size_t(image.width),
+                std::size_t(image.width) * sizeof(std::uint32_t));
   return img;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/features/log_mel.h"
 #include "ui/common/background_job.h"
+#include "ui/common/view_export.h"
 #include "ui/dataset/clip_player.h"
 #include "ui/dataset/spectrogram_view.h"
 #include "ui/dataset/waveform_view.h"
@@ -70,6 +71,9 @@ ClipPreview::ClipPreview(QWidget* parent)
   layout->addWidget(waveform_, 2);
   layout->addWidget(spectrogram_, 3);
   updatePlayButton();
+
+  installExportAction(waveform_, QStringLiteral("waveform"));
+  installExportAction(spectrogram_, QStringLiteral("spectrogram"));
 
   connect(playButton_, &QToolButton::clicked, this, &ClipPreview::togglePlayback);
   connect(waveform_, &WaveformView::seekRequested, this, &ClipPreview::seek);

@@ -11,7 +11,6 @@
 namespace ser {
 namespace {
 constexpr float kDynamicRangeDb = 80.0f;
-constexpr float kDbPerNeper = 4.3429448f;  // 10 / ln(10): natural-log power -> dB
 }  // namespace
 
 SpectrogramView::SpectrogramView(QWidget* parent) : QWidget(parent) {
@@ -28,15 +27,12 @@ void SpectrogramView::setSpectrogram(const FeatureMatrix& logMel, double hopSeco
   fMax_ = fMax;
   scale_ = scale;
   playhead_ = -1.0;
-  FeatureMatrix db(logMel.rows, logMel.cols);
-  float top = -1e30f;
-  for (std::size_t i = 0; i < logMel.data.size(); ++i) {
-    const float v = logMel.data[i] * kDbPerNeper;
-    db.data[i] = v;
-    if (std::isfinite(v)) top = std::max(top, v);
-  }
-  topDb_ = top > -1e29f ? top : 0.0f;
-  image_ = renderMatrix(db, topDb_ - kDynamicRangeDb, topDb_, ColorMap::Viridis);
+  // The engine's rendering, so `serwb export-spectrograms` writes the colours shown here.
+  LogMelImageOptions options;
+  options.map = ColorMap::Viridis;
+  options.dynamicRangeDb = kDynamicRangeDb;
+  topDb_ = logMelTopDb(logMel);
+  image_ = toQImage(renderLogMel(logMel, options));
   update();
 }
 

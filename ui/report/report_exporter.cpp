@@ -14,6 +14,7 @@
 #include "core/base/error.h"
 #include "core/base/json_text.h"
 #include "core/runs/metrics_export.h"
+#include "core/runs/config_summary.h"
 #include "ui/report/report_document.h"
 #include "ui/results/bias_chart_view.h"
 #include "ui/results/confusion_matrix_view.h"
@@ -27,48 +28,10 @@
 namespace ser {
 namespace {
 
-// Renders a widget offscreen at `size` logical pixels, twice the density for print.
-QImage renderWidget(QWidget* widget, QSize size) {
-  constexpr qreal kDpr = 2.0;
-  widget->setAttribute(Qt::WA_DontShowOnScreen);
-  widget->resize(size);
-  widget->show();
-  QCoreApplication::sendPostedEvents();  // let layouts and chart scenes settle at the new size
-  QImage image(size * kDpr, QImage::Format_ARGB32_Premultiplied);
-  image.setDevicePixelRatio(kDpr);
-  image.fill(Qt::white);
-  widget->render(&image);
-  widget->hide();
-  return image;
-}
-
 QStringList labelList(const RunRecord& run) {
   QStringList out;
   for (const auto& l : run.labels()) out << QString::fromStdString(l);
   return out;
-}
-
-QString scalarText(const nlohmann::json& v) {
-  if (v.is_string()) return QString::fromStdString(v.get<std::string>());
-  if (v.is_boolean()) return v.get<bool>() ? QStringLiteral("yes") : QStringLiteral("no");
-  if (v.is_null()) return QStringLiteral("\u2013");
-  return QString::fromStdString(dumpJson(v));
-}
-
-// config.json flattened to "front_end.n_mels = 64" rows; arrays of scalars are joined.
-void flatten(const nlohmann::json& j, const QString& prefix, std::vector<QStringList>& rows) {
-  if (j.is_object()) {
-    for (const auto& [key, value] : j.items())
-      flatten(value, prefix.isEmpty() ? QString::fromStdString(key) : prefix + "." + QString::fromStdString(key), rows);
-  } else if (j.is_array() && std::all_of(j.begin(), j.end(), [](const auto& v) { return !v.is_structured(); })) {
-    QStringList parts;
-    for (const auto& v : j) parts << scalarText(v);
-    rows.push_back({prefix, parts.join(QStringLiteral(", "))});
-  } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) flatten(j[i], prefix + QStringLiteral("[%1]").arg(i), rows);
-  } else {
-    rows.push_back({prefix, scalarText(j)});
-  }
 }
 
 QString speakersText(const std::vector<std::string>& speakers) {
@@ -91,57 +54,101 @@ QString recallBySexText(const MetricsReport& m, std::size_t c, Sex sex) {
   return formatPercentCi(it->second->recall, it->second->ci95);
 }
 
-void writeRunTitle(ReportDocument& doc, const RunRecord& run, const PdfReportOptions& options) {
-  doc.vspace(45);
-  doc.title(QStringLiteral("SER Workbench"), 30, QColor(0x1f, 0x3a, 0x5f));
-  doc.title(QObject::tr("Speech emotion recognition experiment report"), 14, QColor(0x50, 0x50, 0x50));
-  doc.vspace(12);
-  doc.title(QObject::tr("Run: %1").arg(QString::fromStdString(run.name())), 18);
-  doc.title(options.date.toString(QStringLiteral("d MMMM yyyy, HH:mm")), 11, QColor(0x50, 0x50, 0x50), true);
-  doc.vspace(10);
-  if (run.synthetic) {
-    doc.title(QObject::tr("SYNTHETIC DATA"), 26, QColor(0xe6, 0x7e, 0x22));
-    doc.title(QObject::tr("This run used the generated demo corpus. Its numbers exercise the pipeline and say "
-                          "nothing about real emotional speech."),
-              10, QColor(0xe6, 0x7e, 0x22));
-    doc.vspace(6);
-  }
-  const MetricsReport& m = run.metrics;
-  doc.title(QObject::tr("WA %1    UAR %2")
-                .arg(formatPercentCi(m.overall.wa, m.overall.waCi95, m.overall.speakers),
-                     formatPercentCi(m.overall.uar, m.overall.uarCi95, m.overall.speakers)),
-            13);
-  doc.title(QObject::tr("Protocol: %1").arg(protocolText(run)), 11,
-            leakageWarningText(run).isEmpty() ? QColor(Qt::black) : warningColor());
-  doc.vspace(20);
-  doc.paragraph(QObject::tr("Run folder: %1").arg(QString::fromStdString(run.path.string())), QColor(0x60, 0x60, 0x60),
-                false, 9);
+QString intervalText(const std::optional<Interval>& ci, std::size_t speakers) {
+  if (ci) return QObject::tr("95% CI %1 to %2").arg(100 * ci->lo, 0, 'f', 1).arg(100 * ci->hi, 0, 'f', 1);
+  return QObject::tr("no interval: %1 speakers").arg(speakers);
 }
 
-void writeRunSections(ReportDocument& doc, const RunRecord& run, const PdfReportOptions& options,
-                      const QString& prefix) {
+QString joinedText(const std::vector<std::string>& items) {
+  QStringList out;
+  for (const auto& s : items) out << QString::fromStdString(s);
+  return out.isEmpty() ? QStringLiteral("\u2013") : out.join(QStringLiteral(" + "));
+}
+
+// One line saying where the numbers come from: model, data, split, seed, device, folder.
+QString provenanceLine(const RunRecord& run) {
+  const SplitProvenance& s = run.split;
+  QStringList parts;
+  parts << QObject::tr("Model %1").arg(QString::fromStdString(run.model.empty() ? std::string("\u2013") : run.model));
+  if (run.evaluation)
+    parts << QObject::tr("evaluated checkpoint %1").arg(QString::fromStdString(run.evaluation->checkpoint));
+  if (s.known)
+    parts << (s.trainClips > 0 ? QObject::tr("trained on %1 (%2 clips, %3 speakers; %4 validation speakers)")
+                                     .arg(joinedText(s.trainCorpora))
+                                     .arg(s.trainClips)
+                                     .arg(s.trainSpeakers.size())
+                                     .arg(s.validationSpeakers.size())
+                               : QObject::tr("trained on %1 (%2 speakers; %3 validation speakers)")
+                                     .arg(joinedText(s.trainCorpora))
+                                     .arg(s.trainSpeakers.size())
+                                     .arg(s.validationSpeakers.size()));
+  parts << QObject::tr("tested on %1").arg(joinedText(s.testCorpora));
+  parts << QObject::tr("protocol %1").arg(protocolText(run));
+  parts << QObject::tr("seed %1").arg(run.seed);
+  if (!run.training.device.empty()) parts << QString::fromStdString(run.training.device);
+  parts << QObject::tr("run folder %1").arg(QString::fromStdString(run.path.string()));
+  return parts.join(QStringLiteral(" \u00b7 "));
+}
+
+// Page 1 of a run report, and a study's page per run: what a reader came for.
+void writeRunSummary(ReportDocument& doc, const RunRecord& run, const QString& heading, const QString& subtitle) {
+  const MetricsReport& m = run.metrics;
+  doc.title(heading, 17, QColor(0x1f, 0x3a, 0x5f), false);
+  doc.paragraph(subtitle, QColor(0x50, 0x50, 0x50), false, 9);
+  if (run.synthetic)
+    doc.banner(QObject::tr("SYNTHETIC DATA: this run used the generated demo corpus; its numbers exercise the "
+                           "pipeline and say nothing about real emotional speech."),
+               QColor(0xe6, 0x7e, 0x22));
+  const QString warning = leakageWarningText(run);
+  if (!warning.isEmpty()) doc.banner(QStringLiteral("\u26a0 ") + warning, warningColor());
+  const QString note = provenanceNoteText(run);
+  if (!note.isEmpty()) doc.banner(note, QColor(0x80, 0x80, 0x80));
+  doc.headlines({{QObject::tr("Weighted accuracy (WA)"), formatPercent(m.overall.wa),
+                  intervalText(m.overall.waCi95, m.overall.speakers)},
+                 {QObject::tr("Unweighted average recall (UAR)"), formatPercent(m.overall.uar),
+                  intervalText(m.overall.uarCi95, m.overall.speakers)},
+                 {QObject::tr("Macro-F1"), formatPercent(m.macroF1),
+                  m.macroF1Ci95 ? intervalText(m.macroF1Ci95, m.overall.speakers)
+                                : QObject::tr("no interval recorded")}});
+  doc.paragraph(QObject::tr("n = %1 test clips from %2 speakers; %3 classes (chance %4); intervals: percentile "
+                            "bootstrap over speakers, each speaker keeping its clips.")
+                    .arg(m.overall.n)
+                    .arg(m.overall.speakers)
+                    .arg(m.labels.size())
+                    .arg(formatPercent(m.chance())),
+                Qt::black, false, 9);
+  doc.paragraph(provenanceLine(run), QColor(0x40, 0x40, 0x40), false, 8);
+
+  ConfusionMatrixView counts, shares;
+  counts.setMatrix(labelList(run), confusionCounts(run));
+  shares.setMatrix(labelList(run), confusionCounts(run));
+  shares.setNormalized(true);
+  BiasChartView bias;
+  bias.setRun(run);
+  doc.subheading(QObject::tr("Confusion matrix: counts (left) and row shares (right); rows are the true class"), 60);
+  doc.figures({{&counts, QSize(440, 400), 0.47}, {&shares, QSize(440, 400), 0.47}});
+  doc.subheading(QObject::tr("Bias by sex: WA, UAR and recall per emotion with 95% intervals"), 60);
+  doc.figures({{&bias, QSize(900, 420), 1.0}});
+}
+
+void writeConfiguration(ReportDocument& doc, const RunRecord& run) {
+  doc.heading(QObject::tr("Configuration"));
+  doc.paragraph(QObject::tr("Grouped by meaning; keys are config.json's. Settings that do not apply to this model "
+                            "and the cache folder are left out here; Appendix A holds the whole file."),
+                QColor(0x50, 0x50, 0x50), false, 8.5);
+  for (const ConfigGroup& group : configSummary(run)) {
+    std::vector<QStringList> rows;
+    for (const ConfigRow& r : group.rows) rows.push_back({QString::fromStdString(r.key), QString::fromStdString(r.value)});
+    doc.subheading(QString::fromStdString(group.title), 12);
+    doc.table({QObject::tr("Setting"), QObject::tr("Value")}, rows, {0.42, 0.58}, {}, 8.5, {0});
+  }
+}
+
+void writeRunDetails(ReportDocument& doc, const RunRecord& run, const PdfReportOptions& options) {
   const MetricsReport& m = run.metrics;
   const SplitProvenance& split = run.split;
-  const QString warning = leakageWarningText(run);
-  const QString provenanceNote = provenanceNoteText(run);
 
-  doc.heading(prefix + QObject::tr("Configuration"));
-  if (run.synthetic) doc.banner(QObject::tr("SYNTHETIC DATA: generated demo corpus."), QColor(0xe6, 0x7e, 0x22));
-  std::vector<QStringList> config;
-  flatten(run.config, QString(), config);
-  config.push_back({QObject::tr("(run) seed"), QString::number(run.seed)});
-  if (!run.training.device.empty())
-    config.push_back({QObject::tr("(run) device"), QString::fromStdString(run.training.device)});
-  if (run.training.trainSeconds >= 0)
-    config.push_back({QObject::tr("(run) train seconds"), QString::number(run.training.trainSeconds, 'f', 1)});
-  if (run.training.samplesPerSecond >= 0)
-    config.push_back({QObject::tr("(run) train samples per second"),
-                      QString::number(run.training.samplesPerSecond, 'f', 1)});
-  doc.table({QObject::tr("Setting"), QObject::tr("Value")}, config, {0.38, 0.62});
-
-  doc.heading(prefix + QObject::tr("Dataset and split"));
-  if (!warning.isEmpty()) doc.banner(QStringLiteral("\u26a0 ") + warning, warningColor());
-  if (!provenanceNote.isEmpty()) doc.banner(provenanceNote, QColor(0x80, 0x80, 0x80));
+  doc.heading(QObject::tr("Dataset and split"));
   std::vector<QStringList> splitRows = {
       {QObject::tr("Protocol"), protocolText(run)},
       {QObject::tr("Test clips"), QString::number(m.overall.n)},
@@ -150,7 +157,7 @@ void writeRunSections(ReportDocument& doc, const RunRecord& run, const PdfReport
       {QObject::tr("Validation speakers"), speakersText(split.validationSpeakers)},
       {QObject::tr("Test speakers"), speakersText(split.testSpeakers)}};
   for (const auto& w : split.warnings) splitRows.push_back({QObject::tr("Warning"), QString::fromStdString(w)});
-  doc.table({QObject::tr("Item"), QObject::tr("Value")}, splitRows, {0.25, 0.75});
+  doc.table({QObject::tr("Item"), QObject::tr("Value")}, splitRows, {0.25, 0.75}, {}, 9, {0});
   std::vector<QStringList> groups;
   auto groupRow = [](const QString& name, const GroupMetrics& g) {
     return QStringList{name, QString::number(g.n), QString::number(g.speakers),
@@ -164,18 +171,10 @@ void writeRunSections(ReportDocument& doc, const RunRecord& run, const PdfReport
     doc.subheading(QObject::tr("Test set by corpus and by sex (95% intervals over speakers)"));
     doc.table({QObject::tr("Group"), QObject::tr("Clips"), QObject::tr("Speakers"), QObject::tr("WA [95% CI]"),
                QObject::tr("UAR [95% CI]")},
-              groups, {0.22, 0.1, 0.12, 0.28, 0.28}, {1, 2, 3, 4});
+              groups, {0.22, 0.1, 0.12, 0.28, 0.28}, {1, 2, 3, 4}, 9, {0});
   }
 
-  doc.heading(prefix + QObject::tr("Results"));
-  doc.table({QObject::tr("Metric"), QObject::tr("Value [95% interval]")},
-            {{QObject::tr("Weighted accuracy (WA)"), formatPercentCi(m.overall.wa, m.overall.waCi95, m.overall.speakers)},
-             {QObject::tr("Unweighted average recall (UAR)"),
-              formatPercentCi(m.overall.uar, m.overall.uarCi95, m.overall.speakers)},
-             {QObject::tr("Macro F1"), formatPercent(m.macroF1)},
-             {QObject::tr("Chance (1 / classes)"), formatPercent(m.chance())}},
-            {0.5, 0.5});
-  doc.subheading(QObject::tr("Per class"));
+  doc.heading(QObject::tr("Per class"));
   std::vector<QStringList> perClassRows;
   for (std::size_t c = 0; c < m.labels.size(); ++c) {
     const ClassStats& s = m.perClass[c];
@@ -185,54 +184,27 @@ void writeRunSections(ReportDocument& doc, const RunRecord& run, const PdfReport
   }
   doc.table({QObject::tr("Class"), QObject::tr("Precision"), QObject::tr("Recall"), QObject::tr("F1"),
              QObject::tr("Support"), QObject::tr("Recall F"), QObject::tr("Recall M")},
-            perClassRows, {0.16, 0.1, 0.1, 0.1, 0.1, 0.22, 0.22}, {1, 2, 3, 4, 5, 6});
-
-  {
-    ConfusionMatrixView view;
-    view.setMatrix(labelList(run), confusionCounts(run));
-    const QSize size(440, 400);
-    const QImage counts = renderWidget(&view, size);
-    view.setNormalized(true);
-    const QImage shares = renderWidget(&view, size);
-    QImage both(QSize(size.width() * 2, size.height()) * counts.devicePixelRatio(),
-                QImage::Format_ARGB32_Premultiplied);
-    both.setDevicePixelRatio(counts.devicePixelRatio());
-    both.fill(Qt::white);
-    QPainter p(&both);
-    p.drawImage(QPoint(0, 0), counts);
-    p.drawImage(QPoint(size.width(), 0), shares);
-    p.end();
-    doc.subheading(QObject::tr("Confusion matrix: counts (left) and row-normalised shares (right)"),
-                   doc.imageHeightMm(both));
-    doc.image(both, 1.0);
-  }
+            perClassRows, {0.16, 0.1, 0.1, 0.1, 0.1, 0.22, 0.22}, {1, 2, 3, 4, 5, 6}, 9, {0, 1, 2, 3, 4});
 
   {
     TrainingCurvesView curves;
     curves.setRun(run);
-    const QImage image = curves.hasCurves() ? renderWidget(&curves, QSize(900, 340)) : QImage();
-    doc.heading(prefix + QObject::tr("Training curves"), image.isNull() ? 10 : doc.imageHeightMm(image));
+    const std::vector<ReportDocument::Figure> row = {{&curves, QSize(900, 340), 1.0}};
+    doc.heading(QObject::tr("Training curves"), curves.hasCurves() ? doc.figuresHeightMm(row) : 10);
     if (curves.hasCurves())
-      doc.image(image, 1.0);
+      doc.figures(row);
     else
       doc.paragraph(QObject::tr("No training curves: curves.csv is absent (SVM runs train without epochs)."));
   }
   {
-    BiasChartView bias;
-    bias.setRun(run);
-    const QImage image = renderWidget(&bias, QSize(900, 400));
-    doc.heading(prefix + QObject::tr("Bias by sex"), doc.imageHeightMm(image));
-    doc.image(image, 1.0);
-  }
-  {
     SpeakerAccuracyChart speakers;
     speakers.setRun(run);
-    const QImage image = renderWidget(&speakers, QSize(900, 320));
-    doc.subheading(QObject::tr("Accuracy per test speaker"), doc.imageHeightMm(image));
-    doc.image(image, 1.0);
+    const std::vector<ReportDocument::Figure> row = {{&speakers, QSize(900, 320), 1.0}};
+    doc.heading(QObject::tr("Accuracy per test speaker"), doc.figuresHeightMm(row));
+    doc.figures(row);
   }
 
-  doc.heading(prefix + QObject::tr("Misclassified clips"));
+  doc.heading(QObject::tr("Misclassified clips"));
   std::vector<std::pair<double, const Prediction*>> wrong;
   for (const auto& p : run.predictions)
     if (p.truth != p.predicted) wrong.emplace_back(run.confidence(p), &p);
@@ -254,7 +226,15 @@ void writeRunSections(ReportDocument& doc, const RunRecord& run, const PdfReport
   if (!rows.empty())
     doc.table({QObject::tr("Path"), QObject::tr("Speaker"), QObject::tr("Sex"), QObject::tr("True"),
                QObject::tr("Predicted"), QObject::tr("Conf."), QObject::tr("Top probabilities")},
-              rows, {0.34, 0.1, 0.08, 0.09, 0.1, 0.07, 0.22}, {5}, 7);
+              rows, {0.34, 0.1, 0.08, 0.09, 0.1, 0.07, 0.22}, {5}, 7, {1, 2, 3, 4});
+}
+
+void writeConfigAppendix(ReportDocument& doc, const RunRecord& run, const QString& title) {
+  doc.heading(title, 20);
+  doc.paragraph(QObject::tr("The run folder's config.json, whole: %1")
+                    .arg(QString::fromStdString((run.path / "config.json").string())),
+                QColor(0x50, 0x50, 0x50), false, 8.5);
+  doc.preformatted(QString::fromStdString(dumpJson(run.config, 2)));
 }
 
 void finishOrThrow(ReportDocument& doc, const QString& partPath, const QString& pdfPath) {
@@ -287,9 +267,16 @@ int exportRunReport(const RunRecord& run, const QString& pdfPath, const PdfRepor
   std::unique_ptr<ReportDocument> holder;
   ReportDocument& doc = *openDocument(holder, part, pdfPath,
                                       QObject::tr("SER Workbench \u2014 run %1").arg(QString::fromStdString(run.name())));
-  writeRunTitle(doc, run, options);
+  doc.fitOnPage([&](ReportDocument& d) {
+    writeRunSummary(d, run, QObject::tr("Run %1").arg(QString::fromStdString(run.name())),
+                    QObject::tr("SER Workbench experiment report \u00b7 %1")
+                        .arg(options.date.toString(QStringLiteral("d MMMM yyyy, HH:mm"))));
+  });
   doc.newPage();
-  writeRunSections(doc, run, options, QString());
+  writeConfiguration(doc, run);
+  writeRunDetails(doc, run, options);
+  doc.newPage();
+  writeConfigAppendix(doc, run, QObject::tr("Appendix A: configuration file"));
   const int pages = doc.pageCount();
   finishOrThrow(doc, part, pdfPath);
   return pages;
@@ -301,57 +288,59 @@ int exportStudyReport(const StudyTable& study, const QString& pdfPath, const Pdf
   const QString name = QString::fromStdString(study.path.filename().empty() ? study.path.parent_path().filename().string()
                                                                             : study.path.filename().string());
   ReportDocument& doc = *openDocument(holder, part, pdfPath, QObject::tr("SER Workbench \u2014 study %1").arg(name));
-  doc.vspace(45);
-  doc.title(QStringLiteral("SER Workbench"), 30, QColor(0x1f, 0x3a, 0x5f));
-  doc.title(QObject::tr("Cross-corpus study report"), 14, QColor(0x50, 0x50, 0x50));
-  doc.vspace(12);
-  doc.title(QObject::tr("Study: %1").arg(name), 18);
-  doc.title(options.date.toString(QStringLiteral("d MMMM yyyy, HH:mm")), 11, QColor(0x50, 0x50, 0x50));
-  doc.vspace(10);
-  if (study.synthetic) {
-    doc.title(QObject::tr("SYNTHETIC DATA"), 26, QColor(0xe6, 0x7e, 0x22));
-    doc.title(QObject::tr("This study ran on the generated demo corpora."), 10, QColor(0xe6, 0x7e, 0x22));
-  }
-  doc.title(QObject::tr("%1 experiments, %2 skipped").arg(study.rows.size()).arg(study.skipped.size()), 12);
-  doc.newPage();
-
-  doc.heading(QObject::tr("Master table"));
-  std::vector<QStringList> rows;
-  for (const auto& r : study.rows) rows.push_back(studyTableCells(r));
-  doc.paragraph(QObject::tr("WA = accuracy, UAR = unweighted average recall; 95% intervals in brackets "
+  doc.fitOnPage([&](ReportDocument& d) {
+    d.title(QObject::tr("Study %1").arg(name), 17, QColor(0x1f, 0x3a, 0x5f), false);
+    d.paragraph(QObject::tr("SER Workbench cross-corpus study report \u00b7 %1 \u00b7 %2 experiments, %3 skipped")
+                    .arg(options.date.toString(QStringLiteral("d MMMM yyyy, HH:mm")))
+                    .arg(study.rows.size())
+                    .arg(study.skipped.size()),
+                QColor(0x50, 0x50, 0x50), false, 9);
+    if (study.synthetic)
+      d.banner(QObject::tr("SYNTHETIC DATA: this study ran on the generated demo corpora; its numbers say nothing "
+                           "about real speech."),
+               QColor(0xe6, 0x7e, 0x22));
+    d.subheading(QObject::tr("Master table"), 30);
+    std::vector<QStringList> rows;
+    for (const auto& r : study.rows) rows.push_back(studyTableCells(r));
+    d.paragraph(QObject::tr("WA = accuracy, UAR = unweighted average recall; 95% intervals in brackets "
                             "come from a bootstrap over speakers (none with fewer than 3 speakers). "
                             "Rows whose id ends in r use the random split, which lets test speakers "
-                            "into training: their figures are optimistic."),
+                            "into training: their figures are optimistic. One page per run follows."),
                 QColor(0x50, 0x50, 0x50), false, 8);
-  doc.table(studyTableHeaders(), rows, {0.04, 0.07, 0.1, 0.08, 0.11, 0.04, 0.13, 0.13, 0.07, 0.07, 0.16},
-            {5, 6, 7, 8, 9, 10}, 7);
-  {
+    d.table(studyTableHeaders(), rows, {0.04, 0.07, 0.1, 0.08, 0.11, 0.04, 0.13, 0.13, 0.07, 0.07, 0.16},
+            {5, 6, 7, 8, 9, 10}, 7, {0, 1, 5});
     StudyTablePanel panel;
     panel.setStudy(study);
-    // Taken out of the panel's layout so it renders at the report's size.
+    // Taken out of the panel so they lay out at the report's size.
     std::unique_ptr<QChartView> chart(panel.chart());
+    std::unique_ptr<QChartView> bias(panel.biasChart());
     chart->setParent(nullptr);
-    doc.image(renderWidget(chart.get(), QSize(900, 360)), 1.0);
-  }
-  if (!study.skipped.empty()) {
-    doc.subheading(QObject::tr("Skipped experiments"));
-    for (const auto& s : study.skipped) doc.paragraph(QStringLiteral("\u2022 ") + QString::fromStdString(s));
-  }
+    bias->setParent(nullptr);
+    d.subheading(QObject::tr("WA and UAR (left) and WA by sex (right) per experiment"), 40);
+    d.figures({{chart.get(), QSize(520, 380), 0.49}, {bias.get(), QSize(520, 380), 0.49}});
+    if (!study.skipped.empty()) {
+      d.subheading(QObject::tr("Skipped experiments"), 8);
+      for (const auto& s : study.skipped) d.paragraph(QStringLiteral("\u2022 ") + QString::fromStdString(s), Qt::black, false, 9);
+    }
+  });
 
-  int index = 0;
   for (const auto& r : study.rows) {
-    ++index;
     if (r.runDir.empty()) continue;
     doc.newPage();
-    const QString prefix = QStringLiteral("%1. ").arg(index);
-    doc.title(QObject::tr("Row %1: %2, %3 (%4)")
-                  .arg(QString::fromStdString(r.id), QString::fromStdString(r.model),
-                       QString::fromStdString(r.train + " \u2192 " + r.test), QString::fromStdString(r.protocol)),
-              16, QColor(0x1f, 0x3a, 0x5f), false);
+    const QString heading = QObject::tr("Row %1: %2, %3 (%4)")
+                                .arg(QString::fromStdString(r.id), QString::fromStdString(r.model),
+                                     QString::fromStdString(r.train + " \u2192 " + r.test),
+                                     QString::fromStdString(r.protocol));
     try {
       const RunRecord run = loadRunRecord(study.runPath(r).string());
-      writeRunSections(doc, run, options, prefix);
+      doc.fitOnPage([&](ReportDocument& d) {
+        writeRunSummary(d, run, heading,
+                        QObject::tr("Run folder %1; its own report holds the configuration, the per-class "
+                                    "table, curves and misclassified clips.")
+                            .arg(QString::fromStdString(run.path.string())));
+      }, 0.0);
     } catch (const Error& e) {
+      doc.title(heading, 17, QColor(0x1f, 0x3a, 0x5f), false);
       doc.banner(QObject::tr("Run folder could not be read: %1").arg(QString::fromUtf8(e.what())), warningColor());
     }
   }

@@ -17,14 +17,17 @@ struct PdfReportOptions {
   QDateTime date = QDateTime::currentDateTime();   // printed on the title page
 };
 
-// Run report: title page (SYNTHETIC label when the config says so), configuration, dataset and
-// split (with the speaker-leakage warning), results and per-class table, confusion matrix,
-// training curves, bias by sex and per speaker, misclassified clips. Returns the page count.
-// Throws ser::Error naming the file when it cannot be written.
+// Run report. Page 1 holds what a reader came for: WA, UAR and macro-F1 with their 95% intervals,
+// n and speakers, a provenance line, the confusion matrix and the bias chart (shrunk to fit the
+// page when needed). Then the configuration grouped by meaning (core/runs/config_summary.h), the
+// dataset and split, the per-class table, training curves, accuracy per speaker and the
+// misclassified clips; Appendix A, on a page of its own, holds config.json whole. Charts are
+// vectors. Returns the page count. Throws ser::Error naming the file when it cannot be written.
 int exportRunReport(const RunRecord& run, const QString& pdfPath, const PdfReportOptions& options = {});
 
-// Study report: title page, master table with WA/UAR bars, skipped experiments, then each run's
-// sections (run folders are read from the study folder; unreadable ones are reported in the PDF).
+// Study report: one summary page (master table, WA/UAR and WA-by-sex charts, skipped experiments),
+// then exactly one page per row with a run folder (that run's page 1; a folder that cannot be
+// read gets a page saying why). No appendix: 1 + N pages for N run folders.
 int exportStudyReport(const StudyTable& study, const QString& pdfPath, const PdfReportOptions& options = {});
 
 // Metrics as tidy CSV (see ser::metricsToCsv) and as JSON (config + metrics). Atomic writes;

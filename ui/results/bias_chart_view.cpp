@@ -118,6 +118,7 @@ void BiasChartView::setRun(const RunRecord& run) {
   QChart* chart = overall_->chart();
   resetChart(chart, tr("Accuracy by sex (box: 95% interval over speakers)"));
   auto* x = new QBarCategoryAxis;
+  x->setTruncateLabels(false);  // labels are never elided
   x->append(categories);
   auto* y = percentAxis(QString());
   chart->addAxis(x, Qt::AlignBottom);
@@ -140,6 +141,7 @@ void BiasChartView::setRun(const RunRecord& run) {
   QStringList labels;
   for (const auto& l : run.labels()) labels << QString::fromStdString(l);
   auto* cx = new QBarCategoryAxis;
+  cx->setTruncateLabels(false);  // labels are never elided
   cx->append(labels);
   if (labels.size() > 6) cx->setLabelsAngle(-45);
   auto* cy = percentAxis(tr("Recall"));

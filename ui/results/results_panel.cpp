@@ -7,6 +7,7 @@
 #include <QVBoxLayout>
 
 #include "core/runs/run_record.h"
+#include "ui/common/view_export.h"
 #include "ui/results/bias_chart_view.h"
 #include "ui/results/confusion_matrix_view.h"
 #include "ui/results/per_class_table.h"
@@ -46,6 +47,12 @@ ResultsPanel::ResultsPanel(QWidget* parent)
 
   connect(normalize_, &QCheckBox::toggled, confusion_, &ConfusionMatrixView::setNormalized);
   connect(confusion_, &ConfusionMatrixView::cellClicked, this, &ResultsPanel::cellClicked);
+  // Right-click > Export... on every figure (PNG or SVG at a chosen size and DPI).
+  installExportAction(confusion_, QStringLiteral("confusion-matrix"));
+  installExportAction(bias_, QStringLiteral("bias-by-sex"));
+  installExportAction(speakers_, QStringLiteral("accuracy-per-speaker"));
+  installExportAction(curves_->lossChart(), QStringLiteral("loss-curves"));
+  installExportAction(curves_->accuracyChart(), QStringLiteral("accuracy-curves"));
 }
 
 void ResultsPanel::setRun(const RunRecord& run) {

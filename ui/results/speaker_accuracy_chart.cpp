@@ -57,6 +57,7 @@ void SpeakerAccuracyChart::setRun(const RunRecord& run) {
     series->append(set);
   }
   auto* x = new QBarCategoryAxis;
+  x->setTruncateLabels(false);  // labels are never elided
   x->append(speakers_);
   if (speakers_.size() > 10) x->setLabelsAngle(-90);
   auto* y = new QValueAxis;

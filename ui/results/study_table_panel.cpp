@@ -1,5 +1,8 @@
 #include "ui/results/study_table_panel.h"
 
+#include <cmath>
+#include <vector>
+
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -11,6 +14,7 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
+#include "ui/common/view_export.h"
 #include "ui/results/metrics_format.h"
 
 namespace ser {
@@ -45,9 +49,51 @@ QStringList studyTableCells(const StudyRow& row) {
           gap()};
 }
 
+namespace {
+
+struct BarSet {
+  QString name;
+  QColor color;
+  std::vector<double> values;  // percent; NaN = no bar
+};
+
+void fillBars(QChart* chart, const QString& title, const QStringList& categories, const std::vector<BarSet>& sets) {
+  chart->removeAllSeries();
+  for (QAbstractAxis* axis : chart->axes()) {
+    chart->removeAxis(axis);
+    delete axis;
+  }
+  chart->setTitle(title);
+  auto* series = new QBarSeries;
+  for (const BarSet& b : sets) {
+    auto* set = new QBarSet(b.name);
+    set->setColor(b.color);
+    for (double v : b.values) *set << (std::isnan(v) ? 0.0 : v);
+    series->append(set);
+  }
+  series->setLabelsVisible(true);
+  series->setLabelsFormat(QStringLiteral("@value"));
+  series->setLabelsPrecision(3);
+  auto* x = new QBarCategoryAxis;
+  x->setTruncateLabels(false);  // labels are never elided
+  x->append(categories);
+  if (categories.size() > 4) x->setLabelsAngle(-30);
+  auto* y = new QValueAxis;
+  y->setRange(0, 100);
+  y->setTickCount(6);
+  y->setLabelFormat(QStringLiteral("%.0f%%"));
+  chart->addAxis(x, Qt::AlignBottom);
+  chart->addAxis(y, Qt::AlignLeft);
+  chart->addSeries(series);
+  series->attachAxis(x);
+  series->attachAxis(y);
+}
+
+}  // namespace
+
 StudyTablePanel::StudyTablePanel(QWidget* parent)
     : QWidget(parent), banner_(new QLabel), table_(new QTableWidget), chart_(new QChartView(new QChart)),
-      skipped_(new QLabel) {
+      bias_(new QChartView(new QChart)), skipped_(new QLabel) {
   auto* layout = new QVBoxLayout(this);
   banner_->setWordWrap(true);
   banner_->setMargin(6);
@@ -69,10 +115,18 @@ StudyTablePanel::StudyTablePanel(QWidget* parent)
   chart_->setRenderHint(QPainter::Antialiasing);
   chart_->setMinimumHeight(260);
   chart_->chart()->legend()->setAlignment(Qt::AlignBottom);
+  bias_->setRenderHint(QPainter::Antialiasing);
+  bias_->setMinimumHeight(260);
+  bias_->chart()->legend()->setAlignment(Qt::AlignBottom);
 
+  installExportAction(chart_, QStringLiteral("study-wa-uar"));
+  installExportAction(bias_, QStringLiteral("study-wa-by-sex"));
+  auto* charts = new QSplitter(Qt::Horizontal);
+  charts->addWidget(chart_);
+  charts->addWidget(bias_);
   auto* split = new QSplitter(Qt::Vertical);
   split->addWidget(table_);
-  split->addWidget(chart_);
+  split->addWidget(charts);
   split->setStretchFactor(0, 2);
   split->setStretchFactor(1, 3);
   layout->addWidget(split, 1);
@@ -104,41 +158,20 @@ void StudyTablePanel::setStudy(const StudyTable& study) {
     }
   }
 
-  QChart* chart = chart_->chart();
-  chart->removeAllSeries();
-  for (QAbstractAxis* axis : chart->axes()) {
-    chart->removeAxis(axis);
-    delete axis;
-  }
-  chart->setTitle(tr("WA and UAR per experiment"));
-  auto* wa = new QBarSet(tr("WA"));
-  auto* uar = new QBarSet(tr("UAR"));
-  wa->setColor(waColor());
-  uar->setColor(uarColor());
   QStringList categories;
+  for (const auto& row : study.rows) categories << QString::fromStdString(row.id + " (" + row.model + ")");
+  std::vector<double> wa, uar, female, male;
   for (const auto& row : study.rows) {
-    *wa << 100 * row.wa;
-    *uar << 100 * row.uar;
-    categories << QString::fromStdString(row.id + " (" + row.model + ")");
+    wa.push_back(100 * row.wa);
+    uar.push_back(100 * row.uar);
+    // A sex absent from a test set gets no bar (0 would read as 0% accuracy).
+    female.push_back(row.waFemale ? 100 * *row.waFemale : std::nan(""));
+    male.push_back(row.waMale ? 100 * *row.waMale : std::nan(""));
   }
-  auto* series = new QBarSeries;
-  series->append(wa);
-  series->append(uar);
-  series->setLabelsVisible(true);
-  series->setLabelsFormat(QStringLiteral("@value"));
-  series->setLabelsPrecision(3);
-  auto* x = new QBarCategoryAxis;
-  x->append(categories);
-  if (categories.size() > 4) x->setLabelsAngle(-30);
-  auto* y = new QValueAxis;
-  y->setRange(0, 100);
-  y->setTickCount(6);
-  y->setLabelFormat(QStringLiteral("%.0f%%"));
-  chart->addAxis(x, Qt::AlignBottom);
-  chart->addAxis(y, Qt::AlignLeft);
-  chart->addSeries(series);
-  series->attachAxis(x);
-  series->attachAxis(y);
+  fillBars(chart_->chart(), tr("WA and UAR per experiment"), categories,
+           {{tr("WA"), waColor(), wa}, {tr("UAR"), uarColor(), uar}});
+  fillBars(bias_->chart(), tr("WA by sex per experiment"), categories,
+           {{tr("Female"), femaleColor(), female}, {tr("Male"), maleColor(), male}});
 
   QStringList skipped;
   for (const auto& s : study.skipped) skipped << QString::fromStdString(s).toHtmlEscaped();

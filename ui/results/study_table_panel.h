@@ -1,7 +1,8 @@
 #pragma once
 // The cross-corpus master table of a study (`serwb reproduce`): one row per experiment with n, WA
 // and UAR with their speaker-bootstrap intervals, WA by sex and the female - male gap with its
-// interval (the same columns as table.md and the PDF), grouped bars of WA and UAR, the experiments the CLI skipped, and a banner when the study ran on
+// interval (the same columns as table.md and the PDF), grouped bars of WA and UAR and of WA by
+// sex, the experiments the CLI skipped, and a banner when the study ran on
 // synthetic data. Double-clicking a row with a run folder emits runActivated(absolute folder).
 #include <QWidget>
 
@@ -23,6 +24,8 @@ class StudyTablePanel : public QWidget {
 
   QTableWidget* table() const { return table_; }
   QChartView* chart() const { return chart_; }
+  // WA by sex per experiment (female and male bars; the gap and its interval are in the table).
+  QChartView* biasChart() const { return bias_; }
 
  signals:
   void runActivated(const QString& runDir);
@@ -32,6 +35,7 @@ class StudyTablePanel : public QWidget {
   QLabel* banner_;
   QTableWidget* table_;
   QChartView* chart_;
+  QChartView* bias_;
   QLabel* skipped_;
 };
 

@@ -50,6 +50,7 @@ class TestMetricsReport : public QObject {
   void perCorpus();
   void deterministic();
   void invalidInput();
+  void macroF1HasASpeakerInterval();
 };
 
 void TestMetricsReport::smallReportByHand() {
@@ -247,6 +248,29 @@ void TestMetricsReport::invalidInput() {
   } catch (const ser::Error& e) {
     QVERIFY2(QString(e.what()).contains("not a finite number") && QString(e.what()).contains("/data/c:1/0.wav"), e.what());
   }
+}
+
+void TestMetricsReport::macroF1HasASpeakerInterval() {
+  std::vector<Prediction> ps;
+  addSpeaker(ps, "c", "c:a", Sex::Male, 30, 3);
+  addSpeaker(ps, "c", "c:b", Sex::Male, 30, 9);
+  addSpeaker(ps, "c", "c:c", Sex::Female, 30, 6);
+  addSpeaker(ps, "c", "c:d", Sex::Female, 30, 10);
+  const ser::MetricsReport r = ser::computeReport(ps, kLabels);
+  QVERIFY(r.macroF1Ci95.has_value());
+  QVERIFY(r.macroF1Ci95->lo < r.macroF1 && r.macroF1 < r.macroF1Ci95->hi);
+  // Speakers differ (30% to 100% right): resampling them moves macro-F1 a lot.
+  QVERIFY2(r.macroF1Ci95->hi - r.macroF1Ci95->lo > 0.1,
+           qPrintable(QString("%1 %2").arg(r.macroF1Ci95->lo).arg(r.macroF1Ci95->hi)));
+  // The interval stays within what the best and worst speaker alone would give.
+  QVERIFY(r.macroF1Ci95->lo >= ser::computeReport({ps.begin(), ps.begin() + 30}, kLabels).macroF1 - 1e-9);
+  QVERIFY(r.macroF1Ci95->hi <= 1.0);
+  const ser::MetricsReport again = ser::computeReport(ps, kLabels);
+  QCOMPARE(again.macroF1Ci95->lo, r.macroF1Ci95->lo);
+  QCOMPARE(again.macroF1Ci95->hi, r.macroF1Ci95->hi);
+  // Two speakers: no interval.
+  const ser::MetricsReport two = ser::computeReport({ps.begin(), ps.begin() + 60}, kLabels);
+  QVERIFY(!two.macroF1Ci95.has_value());
 }
 
 QTEST_GUILESS_MAIN(TestMetricsReport)
