@@ -54,11 +54,13 @@ std::vector<ConfigDifference> configDiff(const std::vector<RunRecord>& runs) {
       values[i] = value;
     }
   std::vector<ConfigDifference> out;
-  for (auto& [key, values] : byKey) {
+  for (auto& entry : byKey) {
+    std::vector<std::optional<std::string>>& values = entry.second;  // (C++17: no lambda capture of a binding)
     values.resize(runs.size());
+    const std::optional<std::string>& first = values.front();
     const bool same = std::all_of(values.begin(), values.end(),
-                                  [&](const std::optional<std::string>& v) { return v == values.front(); });
-    if (!same) out.push_back({key, values});
+                                  [&first](const std::optional<std::string>& v) { return v == first; });
+    if (!same) out.push_back({entry.first, values});
   }
   return out;
 }
