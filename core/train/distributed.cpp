@@ -81,6 +81,8 @@ DistributedEnv distributedEnvFrom(const std::function<const char*(const char*)>&
     env.localRank = get("LOCAL_RANK") ? parseInt("LOCAL_RANK", get("LOCAL_RANK"), 0, env.worldSize - 1) : 0;
     env.localWorldSize =
         get("LOCAL_WORLD_SIZE") ? parseInt("LOCAL_WORLD_SIZE", get("LOCAL_WORLD_SIZE"), 1, env.worldSize) : 0;
+    const char* agentStore = get("TORCHELASTIC_USE_AGENT_STORE");
+    env.launcherHostsStore = agentStore && (std::string(agentStore) == "True" || std::string(agentStore) == "1");
   } else if (get("SLURM_NTASKS") && get("SLURM_PROCID")) {
     env.launcher = "slurm";
     env.worldSize = parseInt("SLURM_NTASKS", get("SLURM_NTASKS"), 1, 1 << 20);
@@ -167,7 +169,7 @@ std::unique_ptr<Distributed> Distributed::connect(const DistributedEnv& env, con
   try {
     c10d::TCPStoreOptions so;
     so.port = std::uint16_t(env.masterPort);
-    so.isServer = env.rank == 0;
+    so.isServer = env.rank == 0 && !env.launcherHostsStore;
     so.numWorkers = std::size_t(env.worldSize);
     so.waitWorkers = true;
     so.timeout = options.timeout;

@@ -30,11 +30,15 @@ struct DistributedEnv {
   std::string masterAddr = "127.0.0.1";  // rank 0's host (TCPStore)
   int masterPort = 29500;
   std::string launcher;                  // "torchrun", "slurm" or "" (single process)
+  // The launcher already serves the TCPStore at MASTER_ADDR:MASTER_PORT and rank 0 must join it
+  // as a client (newer torchrun: TORCHELASTIC_USE_AGENT_STORE=True).
+  bool launcherHostsStore = false;
 
   bool distributed() const { return worldSize > 1; }
 };
 
-// torchrun's RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT, else
+// torchrun's RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR, MASTER_PORT (and
+// TORCHELASTIC_USE_AGENT_STORE), else
 // Slurm's SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID, SLURM_NTASKS_PER_NODE (with MASTER_ADDR and
 // MASTER_PORT from the environment; a job script sets them). Neither: one process (worldSize 1).
 // Throws ser::Error naming the variable for a malformed or inconsistent value.

@@ -19,7 +19,8 @@
 // batch_size clips is cut into worldSize contiguous shards (batch_size must be divisible by the
 // world size), one per rank; after the backward pass the gradients are all-reduced, weighted by
 // each rank's share of the batch, so every step is the step of the global batch's mean loss and
-// the replicas stay identical. Rank 0's parameters and buffers are broadcast at the start (and its
+// the replicas stay identical. (With class_weights the loss is a weighted mean, normalised by
+// the weights of the rank's shard, so the combination is that close, not exact, as well.) Rank 0's parameters and buffers are broadcast at the start (and its
 // run state and optimiser state when resuming, which only rank 0 reads from checkpointDir), and
 // its BatchNorm running statistics after every epoch. BatchNorm normalises each shard by its own
 // batch statistics (no synchronisation), as PyTorch's DistributedDataParallel does without

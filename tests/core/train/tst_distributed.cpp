@@ -98,6 +98,10 @@ class TestDistributed : public QObject {
     QCOMPARE(env.localWorldSize, 2);
     QCOMPARE(env.masterAddr, std::string("node7"));
     QCOMPARE(env.masterPort, 29511);
+    QVERIFY(!env.launcherHostsStore);
+    QVERIFY(parse({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "h"}, {"MASTER_PORT", "1"},
+                   {"TORCHELASTIC_USE_AGENT_STORE", "True"}})
+                .launcherHostsStore);
   }
 
   void readsSlurmVariables() {
