@@ -149,8 +149,10 @@ class TestScaleOut : public QObject {
     const auto ranks = twoRanks(cnnRun("two", 2) << "--json" << "--quiet", {"SERWB_DDP_CHECK=1"});
     QVERIFY2(ranks[0].code == 0, qPrintable(ranks[0].err));
     QVERIFY2(ranks[1].code == 0, qPrintable(ranks[1].err));
-    // Rank 0 reports; rank 1 is silent and leaves nothing behind.
-    QVERIFY(nlohmann::json::parse(ranks[0].out.toStdString()).contains("metrics"));
+    // Rank 0 reports (--json prints the run's metrics object); rank 1 is silent.
+    const nlohmann::json printed = nlohmann::json::parse(ranks[0].out.toStdString());
+    QVERIFY2(printed.contains("uar") && printed.value("device", std::string()).find("x 2 ranks") != std::string::npos,
+             qPrintable(ranks[0].out.left(400)));
     QVERIFY2(ranks[1].out.isEmpty() && ranks[1].err.isEmpty(), qPrintable(ranks[1].out + ranks[1].err));
     const QString log = QString::fromUtf8([&] {
       QFile f(tmp_.path() + "/two/train.log");
@@ -162,14 +164,35 @@ class TestScaleOut : public QObject {
     QVERIFY(readJson(tmp_.path() + "/two/metrics.json")["device"].get<std::string>().find("x 2 ranks") !=
             std::string::npos);
 
+    // The weights: the same job without dropout and SpecAugment (each rank draws its own masks),
+    // so the two runs differ only where data parallelism must differ: each rank's BatchNorm
+    // normalises its 8 clips with their own statistics, where one process normalises all 16.
+    nlohmann::json exp = readJson(tmp_.path() + "/one/config.json");
+    exp.erase("resolved");
+    exp.erase("synthetic");
+    exp["training"]["dropout"] = 0.0;
+    exp["training"]["spec_augment"] = {{"time_masks", 0}, {"time_mask_width", 0}, {"freq_masks", 0},
+                                       {"freq_mask_width", 0}};
+    const QString expFile = tmp_.path() + "/deterministic.json";
+    {
+      QFile f(expFile);
+      QVERIFY(f.open(QIODevice::WriteOnly));
+      f.write(QByteArray::fromStdString(exp.dump()));
+    }
+    const Result oneDet = serwb({"train", "--experiment", expFile, "--out", tmp_.path() + "/one-det", "--quiet"});
+    QVERIFY2(oneDet.code == 0, qPrintable(oneDet.err));
+    const auto twoDet = twoRanks({"train", "--experiment", expFile, "--out", tmp_.path() + "/two-det", "--quiet"},
+                                 {"SERWB_DDP_CHECK=1"});
+    QVERIFY2(twoDet[0].code == 0 && twoDet[1].code == 0, qPrintable(twoDet[0].err + twoDet[1].err));
+
     torch::manual_seed(42);  // the trainer's initialisation (seed 42)
     ser::ModelOptions o;
     o.kind = ser::ModelKind::CompactCnn;
-    o.numClasses = ser::CheckpointFile((tmp_.path() + "/one/last.ckpt").toStdString())
+    o.numClasses = ser::CheckpointFile((tmp_.path() + "/one-det/last.ckpt").toStdString())
                        .meta().at("model").at("num_classes").get<int>();
     const torch::Tensor w0 = flatParameters(ser::makeModel(o));
-    const torch::Tensor w1 = flatParameters(loadModel(tmp_.path() + "/one/last.ckpt"));
-    const torch::Tensor w2 = flatParameters(loadModel(tmp_.path() + "/two/last.ckpt"));
+    const torch::Tensor w1 = flatParameters(loadModel(tmp_.path() + "/one-det/last.ckpt"));
+    const torch::Tensor w2 = flatParameters(loadModel(tmp_.path() + "/two-det/last.ckpt"));
     const double moved = (w1 - w0).norm().item<double>();
     const double apart = (w2 - w1).norm().item<double>();
     qInfo("one process moved the weights by %.4g; two ranks end %.4g from it (ratio %.4f)", moved, apart,
@@ -243,8 +266,10 @@ class TestScaleOut : public QObject {
     QVERIFY2(par.code == 0, qPrintable(par.err));
     nlohmann::json a = readJson(tmp_.path() + "/cv-seq/summary.json");
     nlohmann::json b = readJson(tmp_.path() + "/cv-par/summary.json");
-    for (auto* j : {&a, &b})
+    for (auto* j : {&a, &b}) {
+      j->erase("experiment");  // named after the output folder
       for (auto& f : (*j)["per_fold"]) f.erase("dir");
+    }
     QCOMPARE(a["per_fold"].size(), std::size_t(2));
     QVERIFY2(a == b, (a.dump() + "\n" + b.dump()).c_str());
     QVERIFY(QFileInfo::exists(tmp_.path() + "/cv-par/jobs/fold-2.log"));
