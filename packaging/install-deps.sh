@@ -18,7 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 packages="
   build-essential cmake ninja-build pkg-config git
   libsndfile1-dev libfftw3-dev libsoxr-dev libsvm-dev libpng-dev
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libgloo-dev libopenblas0-pthread
   nlohmann-json3-dev libcli11-dev
   qt6-base-dev qt6-charts-dev qt6-multimedia-dev qt6-svg-dev libqt6opengl6-dev
   libgl-dev libegl-dev libxkbcommon-dev libqcustomplot-dev

@@ -1,13 +1,18 @@
 #include "app/cli/train_command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "app/cli/command.h"
 #include "app/cli/corpus_options.h"
 #include "app/cli/front_end_options.h"
+#include "app/cli/parallel_folds.h"
 #include "app/cli/run_summary.h"
 #include "app/cli/terminal_progress.h"
 #include "app/cli/training_printer.h"
@@ -15,6 +20,7 @@
 #include "core/base/text.h"
 #include "core/pipeline/cross_validation.h"
 #include "core/pipeline/experiment_runner.h"
+#include "core/train/distributed.h"
 
 namespace ser::cli {
 
@@ -84,6 +90,17 @@ class TrainCommand : public Command {
                  "replace a run already in --out (as a whole, once the new run is done)");
     sub.add_flag("--json", json_, "print one JSON object (the metrics) instead of text");
     sub.add_flag("--quiet", quiet_, "no progress output on stderr");
+    sub.add_option("--parallel", parallel_,
+                   "kfold, every fold: run N folds at a time, each as its own process (logs in OUT/jobs/)");
+    sub.add_flag("--print-commands", printCommands_,
+                 "kfold, every fold: print one command line per unfinished fold instead of running them");
+    sub.add_flag("--slurm", slurm_,
+                 "kfold, every fold: print a Slurm job-array script (sbatch) for the unfinished folds");
+    sub.add_flag("--check-replicas", checkReplicas_,
+                 "data-parallel job: compare the ranks' models after every epoch (also SERWB_DDP_CHECK=1)");
+    sub.add_option("--ddp-timeout", ddpTimeout_,
+                   "data-parallel job: seconds to wait for the other ranks in any collective "
+                   "(default 600; also SERWB_DDP_TIMEOUT)");
   }
 
   bool given(const char* flag) const { return sub_->count(flag) > 0; }
@@ -137,7 +154,109 @@ class TrainCommand : public Command {
   }
 
   int run(const CancelFlag& cancel) override {
-    const Experiment e = experiment();
+    Experiment e = experiment();
+    const bool foldJobs = given("--parallel") || printCommands_ || slurm_;
+    if (foldJobs && !e.split.everyFold())
+      throw Error("--parallel, --print-commands and --slurm run the folds of a k-fold experiment "
+                  "(--split kfold without --fold)");
+    if (given("--parallel") && parallel_ < 1)
+      throw ParameterError("--parallel", std::to_string(parallel_), "[1, number of folds]");
+    const DistributedEnv env = distributedEnvFromEnvironment();
+    if (env.distributed()) return runRank(e, env, cancel);
+    if (foldJobs) return runFoldProcesses(e, cancel);
+    return runHere(e, cancel, nullptr);
+  }
+
+  // One rank of a data-parallel job (launched by torchrun or srun).
+  int runRank(Experiment& e, const DistributedEnv& env, const CancelFlag& cancel) {
+    if (given("--parallel") || printCommands_ || slurm_ || e.split.everyFold())
+      throw Error("a data-parallel job (" + env.launcher + ", WORLD_SIZE " + std::to_string(env.worldSize) +
+                  ") trains one run: give one fold with --fold, or run the folds as separate processes with "
+                  "--parallel outside the job");
+    DistributedOptions options;
+    const char* check = std::getenv("SERWB_DDP_CHECK");
+    options.checkReplicas = checkReplicas_ || (check && std::string(check) == "1");
+    double timeout = ddpTimeout_;
+    if (!given("--ddp-timeout"))
+      if (const char* t = std::getenv("SERWB_DDP_TIMEOUT"); t && *t) {
+        char* end = nullptr;
+        timeout = std::strtod(t, &end);
+        if (end == t || *end != '\0')
+          throw Error(std::string("environment variable SERWB_DDP_TIMEOUT='") + t + "' is not a number of seconds");
+      }
+    if (!(timeout >= 1.0 && timeout <= 86400.0))
+      throw ParameterError("--ddp-timeout", std::to_string(timeout), "[1, 86400] seconds");
+    options.timeout = std::chrono::milliseconds(std::int64_t(timeout * 1000.0));
+    // The ranks on this machine share its cores unless --threads says otherwise.
+    if (e.training.threads == 0) {
+      const int local = env.localWorldSize > 0 ? env.localWorldSize : 1;
+      e.training.threads = std::max(1, int(std::thread::hardware_concurrency()) / local);
+    }
+    const std::unique_ptr<Distributed> dist = Distributed::connect(env, options);
+    if (dist->primary()) return runHere(e, cancel, dist.get());
+    // Other ranks train in step with rank 0 and write nothing of the run: a scratch folder of
+    // their own takes what the runner writes before training, and goes when they are done.
+    struct Scratch {
+      std::filesystem::path dir;
+      ~Scratch() {
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+      }
+    } scratch{std::filesystem::temp_directory_path() /
+              ("serwb-rank-" + std::to_string(env.rank) + "-" + std::to_string(::getpid()))};
+    RunOptions ro;
+    ro.outDir = scratch.dir.string();
+    ro.cancel = &cancel;
+    ro.distributed = dist.get();
+    const RunOutcome r = runExperiment(e, ro);
+    return r.cancelled ? 130 : 0;
+  }
+
+  // The folds of a k-fold experiment as separate processes, or their command lines.
+  int runFoldProcesses(Experiment& e, const CancelFlag& cancel) {
+    const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
+    TerminalProgress bar("scan", live);
+    RunOptions ro;
+    ro.outDir = out_;
+    ro.resume = resume_;
+    ro.overwrite = overwrite_;
+    ro.progress = &bar;
+    ro.cancel = &cancel;
+    std::vector<FoldJob> jobs = planCrossValidationJobs(e, ro);
+    bar.finish();
+    const int parallel = given("--parallel") ? std::min<int>(parallel_, int(jobs.size())) : 1;
+    // Folds running side by side share the cores unless --threads says otherwise.
+    const int threads = e.training.threads > 0
+                            ? e.training.threads
+                            : std::max(1, int(std::thread::hardware_concurrency()) / std::max(1, parallel));
+    for (FoldJob& job : jobs) job.experiment.training.threads = threads;
+    const std::vector<std::vector<std::string>> commands = writeFoldJobs(jobs, out_);
+    if (slurm_) {
+      std::cout << slurmArrayScript(jobs, out_, given("--parallel") ? parallel_ : 0, threads);
+      return 0;
+    }
+    if (printCommands_) {
+      for (std::size_t i = 0; i < jobs.size(); ++i)
+        if (!jobs[i].finished) std::cout << shellCommand(commands[i]) << "\n";
+      return 0;
+    }
+    const std::vector<FoldFailure> failures = runFoldJobs(jobs, commands, out_, parallel, quiet_ || json_, cancel);
+    if (isCancelled(&cancel)) {
+      std::cout << "cancelled; finished folds are kept in " << out_
+                << " (run the same command again to continue: finished folds are not rerun)\n";
+      return 130;
+    }
+    if (!failures.empty()) {
+      std::string list;
+      for (const FoldFailure& f : failures) list += "\n  fold " + std::to_string(f.fold) + ": " + f.reason;
+      throw Error(std::to_string(failures.size()) + " of " + std::to_string(jobs.size()) +
+                  " folds failed (the others are kept; run the same command again to retry):" + list);
+    }
+    // Every fold is finished: the cross-validation only aggregates them.
+    return runHere(e, cancel, nullptr);
+  }
+
+  int runHere(const Experiment& e, const CancelFlag& cancel, Distributed* distributed) {
     const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
     TrainingPrinter printer(quiet_, live);
     TerminalProgress bar("features", live);
@@ -149,6 +268,7 @@ class TrainCommand : public Command {
     ro.observer = &printer;
     ro.listener = &printer;
     ro.cancel = &cancel;
+    ro.distributed = distributed;
     if (e.split.everyFold()) return runFolds(e, ro, bar);
     const RunOutcome r = runExperiment(e, ro);
     bar.finish();
@@ -222,9 +342,11 @@ class TrainCommand : public Command {
   std::string foldsFile_, foldsPreset_;
   std::vector<std::string> testSpeakers_, valSpeakers_;
   double testFraction_ = 0.2, valFraction_ = 0.1, lr_ = 1e-3;
-  int folds_ = 5, fold_ = 1, epochs_ = 30, batchSize_ = 32, patience_ = 8;
+  int folds_ = 5, fold_ = 1, epochs_ = 30, batchSize_ = 32, patience_ = 8, parallel_ = 1;
+  double ddpTimeout_ = 600.0;
   std::uint32_t seed_ = 42;
   bool resume_ = false, overwrite_ = false, json_ = false, quiet_ = false, channelsLast_ = false;
+  bool printCommands_ = false, slurm_ = false, checkReplicas_ = false;
   CorpusOptions corpora_;
   FrontEndOptions frontEnd_;
 };

@@ -102,6 +102,13 @@ bool finishedFold(const fs::path& dir, const Experiment& e) {
          fs::exists(dir / "config.json", ec);
 }
 
+Experiment experimentOfFold(const Experiment& e, int fold, int folds) {
+  Experiment out = e;
+  out.split.fold = fold - 1;
+  out.name = e.name + " (fold " + std::to_string(fold) + " of " + std::to_string(folds) + ")";
+  return out;
+}
+
 }  // namespace
 
 MeanSd meanAndSampleSd(const std::vector<double>& values) {
@@ -332,9 +339,7 @@ CrossValidationOutcome runCrossValidation(const Experiment& given, const RunOpti
       outcome.cancelled = true;
       return outcome;
     }
-    Experiment foldExperiment = e;
-    foldExperiment.split.fold = f - 1;
-    foldExperiment.name = e.name + " (fold " + std::to_string(f) + " of " + std::to_string(k) + ")";
+    const Experiment foldExperiment = experimentOfFold(e, f, k);
     const fs::path& dir = dirs[std::size_t(f - 1)];
     const std::string tested = joinStrings(plan.folds[std::size_t(f - 1)]);
     if (finishedFold(dir, foldExperiment)) {
@@ -382,6 +387,40 @@ CrossValidationOutcome runCrossValidation(const Experiment& given, const RunOpti
   log(os.str());
   outcome.summary = std::move(summary);
   return outcome;
+}
+
+std::vector<FoldJob> planCrossValidationJobs(const Experiment& given, const RunOptions& options) {
+  Experiment e = given;
+  e.split.seed = e.seed;
+  e.validate();
+  if (!e.split.everyFold())
+    throw Error("running folds as separate jobs needs split protocol 'kfold' with every fold (no --fold)");
+  if (options.outDir.empty()) throw Error("no output folder given for the cross-validation");
+  const fs::path out(options.outDir);
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) throw Error("cannot create folder '" + out.string() + "': " + ec.message());
+  sameExperimentOrAbsent(out, e, "cross-validation");
+  const Corpus corpus = loadCorpora(e.corpora, e.labelPolicy, options.progress, options.cancel);
+  if (isCancelled(options.cancel) || corpus.cancelled) throw Cancelled("cancelled while scanning");
+  const std::vector<std::string> labels = labelsFor(corpus.clips, e.labels);
+  const FoldPlan plan =
+      planFolds(corpus.clips, labelIndices(corpus.clips, labels, labelField(e.labels)), e.split);
+  writeFileAtomic(out / "experiment.json", dumpJson(toJson(e), 2) + "\n");
+  const int k = int(plan.folds.size());
+  std::vector<FoldJob> jobs;
+  for (int f = 1; f <= k; ++f) {
+    FoldJob job;
+    job.fold = f;
+    job.experiment = experimentOfFold(e, f, k);
+    job.dir = out / ("fold-" + std::to_string(f));
+    job.testSpeakers = plan.folds[std::size_t(f - 1)];
+    job.finished = finishedFold(job.dir, job.experiment);
+    job.resume = !job.finished && options.resume && fs::exists(job.dir / "last.ckpt", ec);
+    job.overwrite = !job.finished && !job.resume && (options.overwrite || fs::exists(job.dir, ec));
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
 }
 
 }  // namespace ser

@@ -112,4 +112,22 @@ struct CrossValidationOutcome {
 // for a fold that fails, and when OUT (or a fold folder) holds a run of a different experiment.
 CrossValidationOutcome runCrossValidation(const Experiment& experiment, const RunOptions& options);
 
+// One fold of a cross-validation as a run of its own, for running folds as separate processes
+// (`serwb train --parallel N`, a Slurm job array): a fold run of `experiment` into `dir` is what
+// runCrossValidation would run there, so a later runCrossValidation finds it finished and only
+// aggregates.
+struct FoldJob {
+  int fold = 0;                 // 1-based
+  Experiment experiment;        // the fold's experiment (split.fold = fold - 1, name "... (fold K of N)")
+  std::filesystem::path dir;    // OUT/fold-<fold>
+  std::vector<std::string> testSpeakers;
+  bool finished = false;        // dir holds this fold's finished run: nothing to do
+  bool resume = false;          // options.resume and dir has a last.ckpt to continue from
+  bool overwrite = false;       // dir holds an unfinished run to replace
+};
+
+// Scans the corpora, plans the folds as runCrossValidation does and writes OUT/experiment.json.
+// Throws ser::Error as runCrossValidation does (OUT holding another experiment, unusable input).
+std::vector<FoldJob> planCrossValidationJobs(const Experiment& experiment, const RunOptions& options);
+
 }  // namespace ser

@@ -25,6 +25,7 @@
 #include "core/pipeline/output_folder.h"
 #include "core/svm/svm_classifier.h"
 #include "core/train/checkpoint.h"
+#include "core/train/distributed.h"
 #include "core/train/predictor.h"
 #include "core/train/trainer.h"
 
@@ -524,11 +525,13 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       ObserverTee tee(options.observer, log);
       trainer.setObserver(&tee);
       trainer.setCancelFlag(options.cancel);
+      trainer.setDistributed(options.distributed);
       const nlohmann::json meta = {{"experiment", toJson(e)},
                                    {"labels", labels},
                                    {"front_end", toJson(e.frontEnd)},
                                    {"provenance", provenance}};
       const TrainResult result = trainer.train(train, val, int(labels.size()), dir, meta, options.resume);
+      if (options.distributed && !options.distributed->primary()) return outcome;  // rank 0 reports
       record.curves = result.history;
       writeFileAtomic(dir / "curves.csv", curvesCsv(result.history));
       outcome.checkpoint = (folder.dir() / result.best_checkpoint.filename()).string();
@@ -547,7 +550,11 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       } catch (const Cancelled&) {
         return cancelled("cancelled during the final evaluation: training is complete");
       }
-      record.training.device = result.device;
+      record.training.device =
+          result.device + (result.ranks > 1 ? " x " + std::to_string(result.ranks) + " ranks" : "");
+      if (result.ranks > 1)
+        log("data-parallel: " + std::to_string(result.ranks) + " ranks, gradient all-reduce " +
+            std::to_string(result.allreduce_ms_per_step) + " ms per step on rank 0");
       record.training.precision = result.precision;
       record.training.trainSeconds = result.train_seconds;
       record.training.samplesPerSecond = result.train_samples_per_second;

@@ -26,6 +26,8 @@
 
 namespace ser {
 
+class Distributed;  // core/train/distributed.h
+
 // What the runner tells its caller, besides the trainer's own observer calls.
 class RunListener {
  public:
@@ -46,6 +48,11 @@ struct RunOptions {
   TrainingObserver* observer = nullptr;  // epochs and batches
   RunListener* listener = nullptr;
   const CancelFlag* cancel = nullptr;
+  // Not owned. A data-parallel job: this process is one rank (core/train/distributed.h, and
+  // Trainer::setDistributed for what the ranks share). Every rank runs the same experiment; ranks
+  // other than 0 stop after training (no evaluation, nothing committed), so the caller gives them
+  // a scratch outDir of their own.
+  Distributed* distributed = nullptr;
 };
 
 struct RunOutcome {

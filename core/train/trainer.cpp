@@ -17,6 +17,7 @@
 #include "core/train/batch_source.h"
 #include "core/train/checkpoint.h"
 #include "core/train/compute_device.h"
+#include "core/train/distributed.h"
 #include "core/train/feature_normaliser.h"
 #include "core/train/loss_scaler.h"
 #include "core/train/mixed_precision.h"
@@ -182,6 +183,8 @@ struct StepConfig {
   // host path reads at once (and stops before the step of a non-finite loss, as it always did).
   bool deferredReadback = false;
   std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> loss;  // (logits, labels)
+  Distributed* distributed = nullptr;           // data-parallel: gradients all-reduced after backward
+  std::vector<std::size_t> globalBatchSizes;    // data-parallel: clips of every global batch of the epoch
 };
 
 // A step whose loss and hit count are still on the device.
@@ -212,7 +215,8 @@ EpochTotals trainEpoch(SerModelImpl& model, torch::optim::Optimizer& optimizer, 
   std::vector<PendingStep> pending;
   model.train();
   for (int b = 0; b < batches; ++b) {
-    if (isCancelled(cancel)) {
+    // Data-parallel ranks agree on stopping inside the gradient all-reduce below.
+    if (!step.distributed && isCancelled(cancel)) {
       totals.cancelled = true;
       return totals;
     }
@@ -245,11 +249,25 @@ EpochTotals trainEpoch(SerModelImpl& model, torch::optim::Optimizer& optimizer, 
     if (!step.deferredReadback) settle(record);
 
     clearGradients(optimizer);
+    // Data-parallel: this rank's gradient counts by its share of the global batch.
+    auto reduce = [&] {
+      if (!step.distributed) return false;
+      const double share = double(batch.size) / double(step.globalBatchSizes[std::size_t(b)]);
+      return step.distributed->allReduceGradients(params, share, isCancelled(cancel));
+    };
     if (step.scaler) {
       step.scaler->scaleLoss(loss).backward();
+      if (reduce()) {
+        totals.cancelled = true;
+        return totals;
+      }
       step.scaler->step(optimizer, params);
     } else {
       loss.backward();
+      if (reduce()) {
+        totals.cancelled = true;
+        return totals;
+      }
       optimizer.step();
     }
     if (step.deferredReadback) {
@@ -265,6 +283,61 @@ EpochTotals trainEpoch(SerModelImpl& model, torch::optim::Optimizer& optimizer, 
   for (const auto& p : pending) settle(p);
   totals.stepSeconds += secondsSince(flushStart);
   return totals;
+}
+
+// Data-parallel: this rank's part of the epoch's order. Global batch b covers order[b*B, ...);
+// rank r takes the r-th of W contiguous, near-equal slices of it. Fills the clips of every global
+// batch; returns the rank's order (its batches back to back, batch size B / W).
+std::vector<std::size_t> shardOrder(const std::vector<std::size_t>& order, std::size_t usable,
+                                    std::size_t batchSize, int rank, int worldSize,
+                                    std::vector<std::size_t>& globalBatchSizes) {
+  std::vector<std::size_t> local;
+  globalBatchSizes.clear();
+  const std::size_t w = std::size_t(worldSize), r = std::size_t(rank);
+  for (std::size_t start = 0; start < usable; start += batchSize) {
+    const std::size_t n = std::min(batchSize, usable - start);
+    globalBatchSizes.push_back(n);
+    for (std::size_t k = start + n * r / w; k < start + n * (r + 1) / w; ++k) local.push_back(order[k]);
+  }
+  return local;
+}
+
+std::vector<torch::Tensor> modelState(SerModelImpl& model) {
+  std::vector<torch::Tensor> state = model.parameters();
+  for (const auto& b : model.buffers()) state.push_back(b);
+  return state;
+}
+
+// Data-parallel start: every rank gets rank 0's run state, normalisation, optimiser state (when
+// rank 0 resumed) and weights. Returns whether rank 0 resumed.
+bool syncStart(Distributed& dist, SerModelImpl& model, torch::optim::Optimizer& optimizer, RunState& state,
+               FeatureNormaliser& normaliser, bool resumed) {
+  nlohmann::json head;
+  if (dist.primary())
+    head = {{"resumed", resumed}, {"state", state.toJson()}, {"normalisation", normaliser.toJson()}};
+  head = nlohmann::json::parse(dist.broadcastBytes(dist.primary() ? head.dump() : std::string()));
+  resumed = head.at("resumed").get<bool>();
+  if (resumed) {
+    std::string bytes;
+    if (dist.primary()) {
+      torch::serialize::OutputArchive archive;
+      optimizer.save(archive);
+      std::ostringstream os;
+      archive.save_to(os);
+      bytes = os.str();
+    }
+    bytes = dist.broadcastBytes(bytes);
+    if (!dist.primary()) {
+      state = RunState::fromJson(head.at("state"));
+      normaliser = FeatureNormaliser::fromJson(head.at("normalisation"));
+      torch::serialize::InputArchive archive;
+      std::istringstream is(bytes);
+      archive.load_from(is);
+      optimizer.load(archive);
+    }
+  }
+  dist.broadcastTensors(modelState(model));
+  return resumed;
 }
 
 }  // namespace
@@ -296,6 +369,15 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   if (rows < 1 || cols < 1) throw Error("training clips are empty (0 mel bands or 0 frames)");
   checkSet(train, "training", numClasses, rows, cols);
   checkSet(validation, "validation", numClasses, rows, cols);
+  Distributed* const dist = distributed_;
+  const bool primary = !dist || dist->primary();
+  const int world = dist ? dist->worldSize() : 1;
+  if (dist && (o.batch_size % world != 0 || o.batch_size / world < 2))
+    throw Error("data-parallel training on " + std::to_string(world) + " ranks needs batch_size divisible by " +
+                std::to_string(world) + " with at least 2 clips per rank; batch_size is " +
+                std::to_string(o.batch_size));
+  // Only rank 0 reads the run folder; the others get its state in syncStart.
+  if (!primary) resume = false;
 
   std::error_code ec;
   std::filesystem::create_directories(checkpointDir, ec);
@@ -358,6 +440,13 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
         std::to_string(state.best_epoch) + ", UAR " + fmt(state.best_val_uar) + ")");
   }
 
+  if (dist) {
+    syncStart(*dist, *model, *optimizer, state, normaliser, resume);
+    result.ranks = world;
+    log("Data-parallel: " + dist->description() + ", " + std::to_string(o.batch_size / world) +
+        " clips per rank of every batch of " + std::to_string(o.batch_size) +
+        (dist->options().checkReplicas ? "; replicas compared after every epoch" : ""));
+  }
   if (o.channels_last && dev.is_cuda()) toChannelsLast(*model);
   log("Training " + toString(o.model) + " (" + std::to_string(result.parameters) + " parameters) on " +
       device.description + " in " + result.precision + ": " + std::to_string(train.size()) + " training and " +
@@ -370,6 +459,8 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     const std::vector<BandStats> valPlan = normaliser.plan(valFeatures, validation.speakers);
     for (std::size_t i = 0; i < valFeatures.size(); ++i) FeatureNormaliser::apply(valFeatures[i], valPlan[i]);
   }
+  TrainerOptions sourceOptions = o;  // data-parallel: a rank's batches are its shards
+  sourceOptions.batch_size = o.batch_size / world;
   std::unique_ptr<BatchSource> source = [&]() -> std::unique_ptr<BatchSource> {
     DataPlacement placement = o.data_placement;
     const std::int64_t need = residentBytes(train, validation.size());
@@ -383,7 +474,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     }
     if (placement == DataPlacement::Device) {
       try {
-        auto resident = makeResidentBatchSource(train, trainPlan, valFeatures, o, dev);
+        auto resident = makeResidentBatchSource(train, trainPlan, valFeatures, sourceOptions, dev);
         log("Features resident on " + dev.str() + " (" + std::to_string(need >> 20) + " MiB)");
         return resident;
       } catch (const c10::Error& e) {
@@ -394,7 +485,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
             "): batches stream from the host");
       }
     }
-    return makeHostBatchSource(train, trainPlan, valFeatures, o, dev, /*prefetch=*/dev.is_cuda());
+    return makeHostBatchSource(train, trainPlan, valFeatures, sourceOptions, dev, /*prefetch=*/dev.is_cuda());
   }();
 
   torch::Tensor classWeights;
@@ -415,6 +506,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     scaler = std::make_unique<DynamicLossScaler>();
     step.scaler = scaler.get();
   }
+  step.distributed = dist;
   step.loss = [&classWeights](const torch::Tensor& logits, const torch::Tensor& labels) {
     torch::nn::functional::CrossEntropyFuncOptions opts;
     if (classWeights.defined()) opts.weight(classWeights);
@@ -448,7 +540,17 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     // A final batch of one clip would break BatchNorm statistics: leave that clip out this epoch.
     std::size_t usable = order.size();
     if (usable > 1 && usable % std::size_t(o.batch_size) == 1) --usable;
-    const int batches = int((usable + o.batch_size - 1) / o.batch_size);
+    if (dist) {
+      // Every rank needs two clips of the last batch, too; augmentation draws differ per rank.
+      const std::size_t rest = usable % std::size_t(o.batch_size);
+      if (rest > 0 && rest < 2 * std::size_t(world)) usable -= rest;
+      order = shardOrder(order, usable, std::size_t(o.batch_size), dist->rank(), world, step.globalBatchSizes);
+      usable = order.size();
+      std::seed_seq rankSeq{std::uint32_t(o.seed), std::uint32_t(epoch), 0x5e12u, std::uint32_t(dist->rank() + 1)};
+      rng.seed(rankSeq);
+    }
+    const int batches = dist ? int(step.globalBatchSizes.size())
+                             : int((usable + o.batch_size - 1) / o.batch_size);
 
     source->startEpoch(order, usable, rng);
     const EpochTotals totals =
@@ -456,17 +558,34 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     cancelled = totals.cancelled;
     samplesTrained += totals.seen;
     stepSeconds += totals.stepSeconds;
-    const double lossSum = totals.lossSum;
-    const double correct = totals.correct;
-    const std::size_t seen = totals.seen;
+    double lossSum = totals.lossSum;
+    double correct = totals.correct;
+    std::size_t seen = totals.seen;
+    if (dist && !cancelled) {
+      const std::vector<double> sums = dist->allReduceSum({lossSum, correct, double(seen)});
+      lossSum = sums[0];
+      correct = sums[1];
+      seen = std::size_t(sums[2] + 0.5);
+      const std::vector<torch::Tensor> buffers = model->buffers();
+      if (!buffers.empty()) dist->broadcastTensors(buffers);  // rank 0's BatchNorm running statistics
+      dist->checkReplicasIdentical(modelState(*model), "after epoch " + std::to_string(epoch));
+    }
     if (cancelled) {
       log("Cancelled during epoch " + std::to_string(epoch) + "; the checkpoints of epoch " +
           std::to_string(state.epoch) + " are kept");
       break;
     }
 
-    const Evaluation val = evaluate(*model, *source, validation.labels, numClasses, o.eval_batch_size,
-                                    dev, precision, step.channelsLast);
+    Evaluation val;
+    if (primary)
+      val = evaluate(*model, *source, validation.labels, numClasses, o.eval_batch_size, dev, precision,
+                     step.channelsLast);
+    if (dist) {
+      const std::vector<double> v = dist->broadcastValues({val.loss, val.wa, val.uar});
+      val.loss = v[0];
+      val.wa = v[1];
+      val.uar = v[2];
+    }
     if (!std::isfinite(val.loss))
       throw Error("training diverged: the validation loss is " + fmt(val.loss) + " after epoch " +
                   std::to_string(epoch) + " (learning rate " + fmt(lr) + ")");
@@ -507,13 +626,15 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     state.history.push_back(stats);
 
     checkpointMeta["state"] = state.toJson();
-    if (improved) {
-      writeCheckpoint(result.best_checkpoint, *model, nullptr, checkpointMeta);
-      if (observer_) observer_->onCheckpoint(result.best_checkpoint.string(), epoch, true);
+    if (primary) {
+      if (improved) {
+        writeCheckpoint(result.best_checkpoint, *model, nullptr, checkpointMeta);
+        if (observer_) observer_->onCheckpoint(result.best_checkpoint.string(), epoch, true);
+      }
+      writeCheckpoint(result.last_checkpoint, *model, optimizer.get(), checkpointMeta);
+      if (observer_) observer_->onCheckpoint(result.last_checkpoint.string(), epoch, false);
+      if (observer_) observer_->onEpoch(stats);
     }
-    writeCheckpoint(result.last_checkpoint, *model, optimizer.get(), checkpointMeta);
-    if (observer_) observer_->onCheckpoint(result.last_checkpoint.string(), epoch, false);
-    if (observer_) observer_->onEpoch(stats);
 
     if (state.stopped_early) {
       log("Early stopping after epoch " + std::to_string(epoch) + ": no validation UAR gain for " +
@@ -531,6 +652,13 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   result.history = state.history;
   result.train_seconds = secondsSince(callStart);
   result.train_samples_per_second = stepSeconds > 0.0 ? double(samplesTrained) / stepSeconds : 0.0;
+  if (dist) {
+    result.train_samples_per_second *= world;  // every rank trained its share of each batch meanwhile
+    if (dist->gradientCalls() > 0)
+      result.allreduce_ms_per_step = 1000.0 * dist->gradientSeconds() / double(dist->gradientCalls());
+    log("Data-parallel: gradient all-reduce " + fmt(result.allreduce_ms_per_step) + " ms per step (mean of " +
+        std::to_string(dist->gradientCalls()) + " steps on this rank)");
+  }
   if (device.heapAllocator) releaseFreeMemory();  // the activations' pages, kept for reuse until now
   return result;
 }

@@ -14,6 +14,21 @@
 // TrainerOptions::precision, and the loss of a step is read back one step later so the device
 // always has work queued.
 //
+// Data parallelism (setDistributed): every rank of a job calls train() with the same sets and
+// options. The epoch's seeded permutation is the same on every rank; each global batch of
+// batch_size clips is cut into worldSize contiguous shards (batch_size must be divisible by the
+// world size), one per rank; after the backward pass the gradients are all-reduced, weighted by
+// each rank's share of the batch, so every step is the step of the global batch's mean loss and
+// the replicas stay identical. (With class_weights the loss is a weighted mean, normalised by
+// the weights of the rank's shard, so the combination is that close, not exact, as well.) Rank 0's parameters and buffers are broadcast at the start (and its
+// run state and optimiser state when resuming, which only rank 0 reads from checkpointDir), and
+// its BatchNorm running statistics after every epoch. BatchNorm normalises each shard by its own
+// batch statistics (no synchronisation), as PyTorch's DistributedDataParallel does without
+// SyncBatchNorm, so a W-rank run is a close, not bit-exact, match of a one-process run with the
+// same global batch. Rank 0 alone validates (the result is broadcast, so every rank takes the same
+// early-stopping and learning-rate decisions), writes checkpoints and reports to the observer. A
+// last global batch too small to give every rank two clips is left out of that epoch.
+//
 // Reproducibility: torch::manual_seed and a std::mt19937 are re-seeded from (seed, epoch) at the
 // start of every epoch, so a resumed run repeats exactly the epochs an uninterrupted one would.
 #include <filesystem>
@@ -28,6 +43,8 @@
 #include "core/train/training_set.h"
 
 namespace ser {
+
+class Distributed;  // core/train/distributed.h
 
 enum class StopReason { Completed, EarlyStopped, Cancelled };
 std::string toString(StopReason reason);  // "completed", "early_stopped", "cancelled"
@@ -46,6 +63,8 @@ struct TrainResult {
   std::string device;                       // "cpu (2 threads)", "cuda:0 (NVIDIA H100, 1 device)"
   std::string precision;                    // what the steps ran in: "fp32", "fp16" or "bf16"
   long long parameters = 0;                 // trainable parameter count
+  int ranks = 1;                            // data-parallel ranks that trained (1: this process alone)
+  double allreduce_ms_per_step = 0.0;       // data-parallel: mean wall time of a step's gradient all-reduce
 };
 
 class Trainer {
@@ -59,6 +78,8 @@ class Trainer {
   // Not owned; may be null. Set before train().
   void setObserver(TrainingObserver* observer) { observer_ = observer; }
   void setCancelFlag(const CancelFlag* cancel) { cancel_ = cancel; }
+  // Not owned; null (the default) trains in this process alone. See "Data parallelism" above.
+  void setDistributed(Distributed* distributed) { distributed_ = distributed; }
 
   // Trains on `train`, selects on `validation` (both non-empty, clips of one shape, labels in
   // [0, numClasses)). Checkpoints go to `checkpointDir` (created). `meta` is stored verbatim as
@@ -78,6 +99,7 @@ class Trainer {
   TrainerOptions options_;
   TrainingObserver* observer_ = nullptr;
   const CancelFlag* cancel_ = nullptr;
+  Distributed* distributed_ = nullptr;
 };
 
 }  // namespace ser
