@@ -1,4 +1,5 @@
 // serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]
+//           [--predict PATH]... [--show results|clip-map|misclassified|predict|microphone]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
@@ -31,7 +32,15 @@ int main(int argc, char** argv) {
   const QCommandLineOption run(QStringLiteral("run"),
                                QStringLiteral("Open a run folder (serwb train) or a study folder (serwb reproduce)."),
                                QStringLiteral("DIR"));
-  parser.addOptions({demo, ravdess, cremad, manifest, run});
+  const QCommandLineOption predict(
+      QStringLiteral("predict"),
+      QStringLiteral("Predict an audio file or a folder of them with the run's model (repeatable)."),
+      QStringLiteral("PATH"));
+  const QCommandLineOption show(
+      QStringLiteral("show"),
+      QStringLiteral("Open at a tab: results, clip-map, misclassified, predict or microphone."),
+      QStringLiteral("TAB"));
+  parser.addOptions({demo, ravdess, cremad, manifest, run, predict, show});
   parser.process(app);
 
   ser::MainWindow window;
@@ -56,5 +65,10 @@ int main(int argc, char** argv) {
     window.openCorpora(specs);
   }
   if (parser.isSet(run)) workbench->openFolder(parser.value(run));
+  if (parser.isSet(predict)) workbench->predictPaths(parser.values(predict));
+  if (parser.isSet(show) && !workbench->showTab(parser.value(show))) {
+    qWarning("serwb-gui: unknown --show tab '%s'", qPrintable(parser.value(show)));
+    return 1;
+  }
   return app.exec();
 }

@@ -64,7 +64,7 @@ void TestWorkbench::panelsAreInstalled() {
   QCOMPARE(window.panel(MainWindow::Panel::Results), static_cast<QWidget*>(bench->results()));
   QCOMPARE(window.panel(MainWindow::Panel::Misclassified), static_cast<QWidget*>(bench->misclassified()));
   auto* tabs = window.findChild<QTabWidget*>();
-  QCOMPARE(tabs->count(), 4);
+  QCOMPARE(tabs->count(), 6);  // Dataset, Training, Results, Misclassified, Predict, Microphone
   QCOMPARE(tabs->tabText(1), QStringLiteral("Training"));
   QAction* exportAction = findAction(&window, QStringLiteral("Export report"));
   QVERIFY(exportAction);
@@ -114,7 +114,7 @@ void TestWorkbench::studyOpensItsRuns() {
   QCOMPARE(currentTab(window), static_cast<QWidget*>(bench->results()));
   // Opening a second study reuses the tab.
   QVERIFY(bench->openFolder(tmp_.filePath("study")));
-  QCOMPARE(window.findChild<QTabWidget*>()->count(), 5);
+  QCOMPARE(window.findChild<QTabWidget*>()->count(), 7);
 }
 
 void TestWorkbench::badFoldersAreRefused() {
