@@ -23,7 +23,7 @@ namespace ser {
 
 namespace {
 constexpr int kIndexRole = Qt::UserRole + 1;
-enum Column { File, Speaker, SexColumn, Corpus, True, Predicted, ColumnCount };
+enum Column { FileColumn, SpeakerColumn, SexColumn, CorpusColumn, TrueColumn, PredictedColumn, ColumnCount };
 }  // namespace
 
 ClipMapPanel::ClipMapPanel(QWidget* parent)
@@ -108,7 +108,7 @@ ClipMapPanel::ClipMapPanel(QWidget* parent)
     selection_->selectPaths(paths, ClipSelection::Origin::Map);
   });
   connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
-    const auto rows = table_->selectionModel()->selectedRows(File);
+    const auto rows = table_->selectionModel()->selectedRows(FileColumn);
     if (!rows.isEmpty()) playPoint(rows.first().data(kIndexRole).toInt());
   });
   connect(preview_, &ClipPreview::statusMessage, this, &ClipMapPanel::statusMessage);
@@ -293,14 +293,14 @@ void ClipMapPanel::fillTable() {
     auto* file = new QTableWidgetItem(QFileInfo(path).fileName());
     file->setToolTip(path);
     file->setData(kIndexRole, int(i));
-    table_->setItem(r, File, file);
-    table_->setItem(r, Speaker, new QTableWidgetItem(QString::fromStdString(p.speaker)));
+    table_->setItem(r, FileColumn, file);
+    table_->setItem(r, SpeakerColumn, new QTableWidgetItem(QString::fromStdString(p.speaker)));
     table_->setItem(r, SexColumn, new QTableWidgetItem(QString::fromStdString(toString(p.sex))));
-    table_->setItem(r, Corpus, new QTableWidgetItem(QString::fromStdString(p.corpus)));
-    table_->setItem(r, True, new QTableWidgetItem(label(p.truth)));
+    table_->setItem(r, CorpusColumn, new QTableWidgetItem(QString::fromStdString(p.corpus)));
+    table_->setItem(r, TrueColumn, new QTableWidgetItem(label(p.truth)));
     auto* predicted = new QTableWidgetItem(label(p.predicted));
     if (p.truth >= 0 && !p.correct()) predicted->setForeground(QColor(0xc0, 0x30, 0x30));
-    table_->setItem(r, Predicted, predicted);
+    table_->setItem(r, PredictedColumn, predicted);
   }
   table_->setSortingEnabled(true);
 }
