@@ -24,6 +24,8 @@ const std::vector<CommandInfo>& commandInfos() {
       {"evaluate", "evaluate a trained model on corpora; writes metrics.json and predictions.csv",
        true},
       {"predict", "predict the emotion of audio files with a trained model", true},
+      {"embed", "embed clips with a trained network and project them to 2-D (PCA or t-SNE) as CSV",
+       true},
       {"reproduce", "run the study's four experiments and write the master table", true},
       {"compare", "compare run folders: figures, configuration differences, paired UAR difference",
        false},

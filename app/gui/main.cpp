@@ -1,5 +1,6 @@
 // serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]...
 //           [--compare RUN --compare RUN...] [--runs]
+//           [--predict PATH]... [--show results|clip-map|misclassified|predict|microphone|runs]
 // serwb-gui --run DIR --export-report PDF   (headless: writes the report and exits)
 #include <QApplication>
 #include <QCommandLineParser>
@@ -49,7 +50,15 @@ int main(int argc, char** argv) {
       QStringLiteral("export-report"),
       QStringLiteral("With --run: write its PDF report to PDF without opening a window, and exit."),
       QStringLiteral("PDF"));
-  parser.addOptions({demo, ravdess, cremad, manifest, run, compare, runs, exportReport});
+  const QCommandLineOption predict(
+      QStringLiteral("predict"),
+      QStringLiteral("Predict an audio file or a folder of them with the run's model (repeatable)."),
+      QStringLiteral("PATH"));
+  const QCommandLineOption show(
+      QStringLiteral("show"),
+      QStringLiteral("Open at a tab: results, clip-map, misclassified, predict, microphone or runs."),
+      QStringLiteral("TAB"));
+  parser.addOptions({demo, ravdess, cremad, manifest, run, compare, runs, exportReport, predict, show});
   parser.process(app);
 
   if (parser.isSet(exportReport)) {
@@ -94,5 +103,10 @@ int main(int argc, char** argv) {
   for (const QString& dir : parser.values(run)) workbench->openFolder(dir);
   if (parser.isSet(compare)) workbench->compareFolders(parser.values(compare));
   if (parser.isSet(runs)) window.setCurrentPanel(workbench->runs());
+  if (parser.isSet(predict)) workbench->predictPaths(parser.values(predict));
+  if (parser.isSet(show) && !workbench->showTab(parser.value(show))) {
+    qWarning("serwb-gui: unknown --show tab '%s'", qPrintable(parser.value(show)));
+    return 1;
+  }
   return app.exec();
 }

@@ -19,10 +19,13 @@ CompactCnnImpl::CompactCnnImpl(int numClasses, double dropoutRate) : numClasses_
   fc = register_module("fc", nn::Linear(in, numClasses));
 }
 
-torch::Tensor CompactCnnImpl::forward(torch::Tensor x) {
+torch::Tensor CompactCnnImpl::embedding(torch::Tensor x) {
   x = features->forward(x);
-  x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
-  return fc(dropout(x));
+  return torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
 }
+
+torch::Tensor CompactCnnImpl::head(torch::Tensor embedding) { return fc(dropout(embedding)); }
+
+torch::Tensor CompactCnnImpl::forward(torch::Tensor x) { return head(embedding(x)); }
 
 }  // namespace ser

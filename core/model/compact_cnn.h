@@ -12,6 +12,9 @@ class CompactCnnImpl : public SerModelImpl {
  public:
   CompactCnnImpl(int numClasses, double dropout);
   torch::Tensor forward(torch::Tensor x) override;
+  torch::Tensor embedding(torch::Tensor x) override;
+  torch::Tensor head(torch::Tensor embedding) override;
+  int embeddingSize() const override { return kWidths[3]; }
   ModelKind kind() const override { return ModelKind::CompactCnn; }
   int numClasses() const override { return numClasses_; }
 

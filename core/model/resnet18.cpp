@@ -95,14 +95,17 @@ ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate) : numClasses_(num
   }
 }
 
-torch::Tensor ResNet18Impl::forward(torch::Tensor x) {
+torch::Tensor ResNet18Impl::embedding(torch::Tensor x) {
   x = bn1(conv1(x));
   torch::relu_(x);
   x = torch::max_pool2d(x, 3, 2, 1);
   x = layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));
-  x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
-  return fc(dropout(x));
+  return torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
 }
+
+torch::Tensor ResNet18Impl::head(torch::Tensor embedding) { return fc(dropout(embedding)); }
+
+torch::Tensor ResNet18Impl::forward(torch::Tensor x) { return head(embedding(x)); }
 
 std::vector<std::string> loadPretrainedResNet18(ResNet18Impl& model,
                                                 const std::filesystem::path& path) {

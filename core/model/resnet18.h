@@ -27,6 +27,9 @@ class ResNet18Impl : public SerModelImpl {
  public:
   ResNet18Impl(int numClasses, double dropout);
   torch::Tensor forward(torch::Tensor x) override;
+  torch::Tensor embedding(torch::Tensor x) override;
+  torch::Tensor head(torch::Tensor embedding) override;
+  int embeddingSize() const override { return 512; }
   ModelKind kind() const override { return ModelKind::ResNet18; }
   int numClasses() const override { return numClasses_; }
 

@@ -14,6 +14,13 @@ class SerModelImpl : public torch::nn::Module {
  public:
   // x: float [B, 1, mels, frames] on the module's device. Returns logits [B, numClasses].
   virtual torch::Tensor forward(torch::Tensor x) = 0;
+  // The penultimate layer: the pooled features [B, embeddingSize()] that the classifier's final
+  // linear layer reads (before dropout), for the same input as forward(). forward(x) equals the
+  // linear layer applied to embedding(x) (after dropout).
+  virtual torch::Tensor embedding(torch::Tensor x) = 0;
+  // The classifier on top of an embedding: logits [B, numClasses]; forward(x) = head(embedding(x)).
+  virtual torch::Tensor head(torch::Tensor embedding) = 0;
+  virtual int embeddingSize() const = 0;
   virtual ModelKind kind() const = 0;
   virtual int numClasses() const = 0;
 };

@@ -167,7 +167,7 @@ class TestCli : public QObject {
 
   void everySubcommandHasHelp_data() {
     QTest::addColumn<QString>("sub");
-    for (const char* s : {"make-demo", "scan", "preprocess", "train", "evaluate", "predict", "reproduce"})
+    for (const char* s : {"make-demo", "scan", "preprocess", "train", "evaluate", "predict", "embed", "reproduce"})
       QTest::newRow(s) << s;
   }
   void everySubcommandHasHelp() {
@@ -194,7 +194,7 @@ class TestCli : public QObject {
   void helpListsEverySubcommandWithItsDescription() {
     const Result r = serwb({"--help"});
     QCOMPARE(r.code, 0);
-    for (const char* line : {"make-demo", "scan", "preprocess", "train", "evaluate", "predict", "reproduce",
+    for (const char* line : {"make-demo", "scan", "preprocess", "train", "evaluate", "predict", "embed", "reproduce",
                              "train and evaluate one experiment; writes a run folder",
                              "predict the emotion of audio files with a trained model"})
       QVERIFY2(r.out.contains(line), line);
@@ -742,6 +742,57 @@ class TestCli : public QObject {
     const auto p = pr.json();
     QVERIFY(p["predictions"][0].contains("label"));
     QVERIFY(p["predictions"][1].contains("error"));
+  }
+
+  // serwb embed on the demo corpora with the CNN of networkTrainsAndCheckpointPredicts: one row
+  // per clip with a common-6 label, both corpora, finite coordinates; t-SNE too; bad input named.
+  void embedWritesTheClipMap() {
+    const QString ckpt = tmp_.path() + "/runs/cnn/best.ckpt";
+    QVERIFY2(QFileInfo::exists(ckpt), "networkTrainsAndCheckpointPredicts runs first");
+    const QString out = tmp_.path() + "/map.csv";
+    const Result r = serwb({"embed", "--checkpoint", ckpt, "--ravdess", acted(), "--crema-d", crowd(),
+                            "--out", out, "--with-embedding", "--cache", tmp_.path() + "/cache", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const auto j = r.json();
+    QCOMPARE(j["dimensions"].get<int>(), 128);
+    QCOMPARE(j["method"].get<std::string>(), std::string("pca"));
+    QVERIFY(j["synthetic"].get<bool>());
+    // 4 acted actors x 30 clips, of which calm and surprised (4 each per actor) have no common-6
+    // label; every crowd clip has one.
+    const Result scan = serwb({"scan", "--crema-d", crowd(), "--json"});
+    const int crowdClips = scan.json()["clips"].get<int>();
+    QCOMPARE(j["clips"].get<int>(), 4 * 22 + crowdClips);
+    QCOMPARE(j["left_out_labels"].get<int>(), 4 * 8);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 1 + j["clips"].get<int>());
+    QVERIFY2(lines[0].startsWith("clip,speaker,sex,corpus,true,predicted,correct,x,y,p_"), qPrintable(lines[0]));
+    QVERIFY(lines[0].endsWith(",e127"));
+    QSet<QString> corpora;
+    for (int i = 1; i < lines.size(); ++i) {
+      const QStringList cells = lines[i].split(',');
+      corpora.insert(cells[3]);
+      bool ok = false;
+      QVERIFY(std::isfinite(cells[7].toDouble(&ok)) && ok);
+      QVERIFY(std::isfinite(cells[8].toDouble(&ok)) && ok);
+    }
+    QCOMPARE(corpora, (QSet<QString>{"demo-acted", "demo-crowd"}));
+
+    const Result tsne = serwb({"embed", "--checkpoint", ckpt, "--crema-d", crowd(), "--out",
+                               tmp_.path() + "/map-tsne.csv", "--method", "tsne", "--perplexity", "5",
+                               "--cache", tmp_.path() + "/cache", "--json"});
+    QVERIFY2(tsne.code == 0, qPrintable(tsne.err));
+    QCOMPARE(tsne.json()["method"].get<std::string>(), std::string("tsne"));
+
+    const Result bad = serwb({"embed", "--checkpoint", ckpt, "--crema-d", crowd(), "--out",
+                              tmp_.path() + "/x.csv", "--method", "umap"});
+    QCOMPARE(bad.code, 1);
+    QVERIFY2(bad.err.contains("method") && bad.err.contains("umap"), qPrintable(bad.err));
+    const Result noModel = serwb({"embed", "--checkpoint", tmp_.path() + "/nope.ckpt", "--crema-d", crowd(),
+                                  "--out", tmp_.path() + "/x.csv"});
+    QCOMPARE(noModel.code, 1);
+    QVERIFY2(noModel.err.contains("nope.ckpt"), qPrintable(noModel.err));
   }
 
   void kfoldRunsEveryFoldAndSummarises() {

@@ -7,13 +7,17 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMetaMethod>
+#include <QMimeData>
 #include <QMessageBox>
 #include <QSettings>
+#include <QUrl>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -33,6 +37,7 @@ MainWindow::MainWindow(QWidget* parent)
   setCentralWidget(tabs_);
   setPanel(Panel::Dataset, browser_, tr("Dataset"));
   createMenus();
+  setAcceptDrops(true);
   statusBar()->addPermanentWidget(datasetLabel_);
   datasetLabel_->setText(tr("No dataset"));
   connect(browser_, &DatasetBrowser::statusMessage, this, &MainWindow::showStatus);
@@ -44,6 +49,23 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile()) {
+      event->acceptProposedAction();
+      return;
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  if (paths.isEmpty()) return;
+  event->acceptProposedAction();
+  emit filesDropped(paths);
+}
+
 void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   QAction* newDataset = file->addAction(tr("&New dataset..."), this, &MainWindow::newDataset);
@@ -54,6 +76,8 @@ void MainWindow::createMenus() {
   exportAction_ = file->addAction(tr("&Export report..."), this, &MainWindow::exportReportRequested);
   exportAction_->setShortcut(Qt::CTRL | Qt::Key_E);
   exportAction_->setEnabled(false);
+  file->addAction(tr("&Predict files..."), this, &MainWindow::predictFilesRequested)
+      ->setShortcut(Qt::CTRL | Qt::Key_P);
   file->addAction(tr("Make &demo corpus..."), this, &MainWindow::makeDemoCorpus);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);

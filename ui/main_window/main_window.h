@@ -67,9 +67,13 @@ class MainWindow : public QMainWindow {
   void datasetChanged();                        // dataset() and corpus() changed
   void runFolderRequested(const QString& dir);  // File > Open run folder; the results panels listen
   void exportReportRequested();                 // File > Export report...
+  void predictFilesRequested();                 // File > Predict files...
+  void filesDropped(const QStringList& paths);  // local files or folders dropped on the window
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
   void createMenus();

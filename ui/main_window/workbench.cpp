@@ -6,12 +6,18 @@
 #include <QEvent>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QTabWidget>
 
 #include "core/runs/run_record.h"
 #include "core/runs/study_table.h"
 #include "ui/main_window/main_window.h"
 #include "ui/dataset/clip_preview.h"
+#include "core/pipeline/clip_map.h"
+#include "ui/explore/clip_map_panel.h"
+#include "ui/explore/live_mic_panel.h"
+#include "ui/explore/predict_files_panel.h"
 #include "ui/main_window/misclassified_view.h"
+#include "ui/results/clip_selection.h"
 #include "ui/report/report_exporter.h"
 #include "ui/results/misclassified_panel.h"
 #include "ui/results/results_panel.h"
@@ -30,11 +36,18 @@ Workbench::Workbench(MainWindow* window)
       training_(new TrainingPanel),
       results_(new ResultsPanel),
       misclassified_(new MisclassifiedView),
-      runs_(new RunsPanel) {
+      runs_(new RunsPanel),
+      selection_(new ClipSelection(this)),
+      clipMap_(new ClipMapPanel),
+      predict_(new PredictFilesPanel),
+      mic_(new LiveMicPanel) {
   window->setPanel(MainWindow::Panel::Training, training_, tr("Training"));
   window->setPanel(MainWindow::Panel::Results, results_, tr("Results"));
   window->setPanel(MainWindow::Panel::Misclassified, misclassified_, tr("Misclassified"));
   window->addPanel(runs_, tr("Runs"));
+  window->addPanel(predict_, tr("Predict"));
+  window->addPanel(mic_, tr("Microphone"));
+  results_->tabs()->addTab(clipMap_, tr("Clip map"));
   training_->settings()->restoreSettings();  // the hyper-parameters of the last session's Start
   window->installEventFilter(this);           // asks before quitting during training
   connect(runs_, &RunsPanel::openRequested, this, &Workbench::openFolder);
@@ -43,6 +56,9 @@ Workbench::Workbench(MainWindow* window)
   if (QMenu* recent = window->recentRunsMenu())
     connect(recent, &QMenu::aboutToShow, this, &Workbench::fillRecentRuns);
   window->setExportEnabled(false);
+  results_->setSelection(selection_);
+  misclassified_->list()->setSelection(selection_);
+  clipMap_->setSelection(selection_);
 
   connect(window, &MainWindow::datasetChanged, this, [this] {
     training_->setDataset(window_->dataset(), window_->corpus());
@@ -55,13 +71,45 @@ Workbench::Workbench(MainWindow* window)
   });
   connect(results_, &ResultsPanel::cellClicked, this,
           [this](const QString& trueLabel, const QString& predicted) {
-            misclassified_->list()->filterTo(trueLabel, predicted);
+            selection_->selectCell(trueLabel, predicted);
             window_->showPanel(MainWindow::Panel::Misclassified);
           });
   connect(misclassified_->preview(), &ClipPreview::statusMessage, window, &MainWindow::showStatus);
+  connect(clipMap_, &ClipMapPanel::statusMessage, window, &MainWindow::showStatus);
+  connect(predict_, &PredictFilesPanel::statusMessage, window, &MainWindow::showStatus);
+  connect(window, &MainWindow::filesDropped, this, &Workbench::predictPaths);
+  connect(window, &MainWindow::predictFilesRequested, this, [this] {
+    window_->setCurrentPanel(predict_);
+    predict_->chooseFiles();
+  });
 }
 
 Workbench::~Workbench() = default;
+
+void Workbench::predictPaths(const QStringList& paths) {
+  window_->setCurrentPanel(predict_);
+  predict_->addFiles(paths);
+}
+
+bool Workbench::showTab(const QString& name) {
+  if (name == QLatin1String("results")) {
+    window_->showPanel(MainWindow::Panel::Results);
+  } else if (name == QLatin1String("clip-map")) {
+    window_->showPanel(MainWindow::Panel::Results);
+    results_->tabs()->setCurrentWidget(clipMap_);
+  } else if (name == QLatin1String("misclassified")) {
+    window_->showPanel(MainWindow::Panel::Misclassified);
+  } else if (name == QLatin1String("predict")) {
+    window_->setCurrentPanel(predict_);
+  } else if (name == QLatin1String("microphone")) {
+    window_->setCurrentPanel(mic_);
+  } else if (name == QLatin1String("runs")) {
+    window_->setCurrentPanel(runs_);
+  } else {
+    return false;
+  }
+  return true;
+}
 
 bool Workbench::openFolder(const QString& dir) {
   const std::string path = QFileInfo(dir).absoluteFilePath().toStdString();
@@ -87,8 +135,19 @@ bool Workbench::openFolder(const QString& dir) {
 }
 
 void Workbench::showRun(std::unique_ptr<RunRecord> run) {
+  selection_->setRun(*run);
   results_->setRun(*run);
   misclassified_->setRun(*run);
+  clipMap_->setRun(*run);
+  try {
+    const QString checkpoint = QString::fromStdString(runCheckpoint(*run));
+    predict_->setCheckpoint(checkpoint);
+    mic_->setCheckpoint(checkpoint);
+  } catch (const std::exception&) {
+    // An SVM run: predictFiles takes model.svm too.
+    const QString svm = QString::fromStdString((run->path / "model.svm").string());
+    if (QFileInfo::exists(svm)) predict_->setCheckpoint(svm);
+  }
   run_ = std::move(run);
   studyIsCurrent_ = false;
   window_->setExportEnabled(true);

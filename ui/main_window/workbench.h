@@ -9,12 +9,20 @@
 //   any run or study opened      -> remembered in the run history (Runs tab, File > Recent runs)
 //   Runs tab: Compare selected   -> the Compare tab
 //   closing the window while a run trains -> asks first (Keep training / Stop and quit)
+//   one ClipSelection            <- confusion cell, clip map rectangle; -> Misclassified list,
+//                                   confusion outlines, clip map highlights
+//   files dropped / Predict files -> the Predict tab (with the open run's model)
+//   run opened                   -> its model in the Predict and Microphone tabs
 #include <memory>
 #include <QObject>
 
 namespace ser {
 
+class ClipMapPanel;
+class ClipSelection;
+class LiveMicPanel;
 class MainWindow;
+class PredictFilesPanel;
 class MisclassifiedView;
 class CompareView;
 class ResultsPanel;
@@ -35,6 +43,10 @@ class Workbench : public QObject {
   // Opens a run folder or a study folder (`serwb reproduce`). Returns false, after telling the
   // user why, when it is neither or cannot be read.
   bool openFolder(const QString& dir);
+  // Predicts files and folders in the Predict tab (with the open run's model) and shows it.
+  void predictPaths(const QStringList& paths);
+  // Shows "results", "clip-map", "misclassified", "predict" or "microphone"; false if unknown.
+  bool showTab(const QString& name);
 
   TrainingPanel* training() const { return training_; }
   ResultsPanel* results() const { return results_; }
@@ -42,6 +54,10 @@ class Workbench : public QObject {
   StudyTablePanel* study() const { return study_; }  // null until a study is opened
   RunsPanel* runs() const { return runs_; }
   CompareView* compare() const { return compare_; }  // null until runs are compared
+  ClipMapPanel* clipMap() const { return clipMap_; }  // the Results tab's "Clip map" page
+  PredictFilesPanel* predictFiles() const { return predict_; }
+  LiveMicPanel* microphone() const { return mic_; }
+  ClipSelection* selection() const { return selection_; }
   const RunRecord* currentRun() const { return run_.get(); }
   const StudyTable* currentStudy() const { return studyTable_.get(); }
 
@@ -64,8 +80,12 @@ class Workbench : public QObject {
   TrainingPanel* training_;
   ResultsPanel* results_;
   MisclassifiedView* misclassified_;
-  StudyTablePanel* study_ = nullptr;  // created with the first study; the window owns it
   RunsPanel* runs_;
+  ClipSelection* selection_;
+  ClipMapPanel* clipMap_;
+  PredictFilesPanel* predict_;
+  LiveMicPanel* mic_;
+  StudyTablePanel* study_ = nullptr;  // created with the first study; the window owns it
   CompareView* compare_ = nullptr;    // created with the first comparison; the window owns it
   std::unique_ptr<RunRecord> run_;
   std::unique_ptr<StudyTable> studyTable_;

@@ -32,6 +32,7 @@ ConfusionMatrixView::ConfusionMatrixView(QWidget* parent) : QWidget(parent) {
 
 void ConfusionMatrixView::setMatrix(const QStringList& labels,
                                     const std::vector<std::vector<double>>& counts) {
+  selected_.clear();
   labels_ = labels;
   counts_ = counts;
   counts_.resize(labels.size());
@@ -106,6 +107,18 @@ QSize ConfusionMatrixView::sizeHint() const {
   return {extra + n * 64, extra + n * 64};
 }
 
+void ConfusionMatrixView::setSelectionCounts(const std::vector<std::vector<int>>& counts) {
+  selected_ = counts;
+  update();
+}
+
+int ConfusionMatrixView::selectionCount(int row, int col) const {
+  if (row < 0 || col < 0 || std::size_t(row) >= selected_.size() ||
+      std::size_t(col) >= selected_[std::size_t(row)].size())
+    return 0;
+  return selected_[std::size_t(row)][std::size_t(col)];
+}
+
 void ConfusionMatrixView::paintEvent(QPaintEvent*) {
   QPainter p(this);
   p.setRenderHint(QPainter::Antialiasing, false);
@@ -138,6 +151,21 @@ void ConfusionMatrixView::paintEvent(QPaintEvent*) {
     p.drawLine(g.left(), g.top() + i * cell, g.left() + n * cell, g.top() + i * cell);
     p.drawLine(g.left() + i * cell, g.top(), g.left() + i * cell, g.top() + n * cell);
   }
+  for (int r = 0; r < n && std::size_t(r) < selected_.size(); ++r)
+    for (int c = 0; c < n && std::size_t(c) < selected_[std::size_t(r)].size(); ++c) {
+      const int k = selected_[std::size_t(r)][std::size_t(c)];
+      if (k <= 0) continue;
+      const QRect cr = cellRect(r, c);
+      p.setPen(QPen(QColor(0x1f, 0x5f, 0xd0), 3));
+      p.drawRect(cr.adjusted(2, 2, -2, -2));
+      if (cell >= 28) {
+        QFont small = font();
+        small.setPointSizeF(std::max(6.0, font().pointSizeF() * 0.75));
+        p.setFont(small);
+        p.drawText(cr.adjusted(4, 3, -4, -3), Qt::AlignRight | Qt::AlignTop, QString::number(k));
+        p.setFont(font());
+      }
+    }
   if (hover_.first >= 0) {
     p.setPen(QPen(QColor(0xff, 0xa5, 0x00), 2));
     p.drawRect(cellRect(hover_.first, hover_.second).adjusted(1, 1, -1, -1));

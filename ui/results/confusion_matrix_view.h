@@ -17,6 +17,10 @@ class ConfusionMatrixView : public QWidget {
   // `counts`: labels.size() x labels.size(), rows = true, cols = predicted.
   void setMatrix(const QStringList& labels, const std::vector<std::vector<double>>& counts);
   void clear();
+  // Outlines the cells that hold selected clips (a shared ClipSelection's cellCounts()), with
+  // their number of selected clips; an empty vector removes the outlines.
+  void setSelectionCounts(const std::vector<std::vector<int>>& counts);
+  int selectionCount(int row, int col) const;
 
   bool normalized() const { return normalized_; }
   const QStringList& labels() const { return labels_; }
@@ -50,6 +54,7 @@ class ConfusionMatrixView : public QWidget {
 
   QStringList labels_;
   std::vector<std::vector<double>> counts_;
+  std::vector<std::vector<int>> selected_;
   bool normalized_ = false;
   std::pair<int, int> hover_{-1, -1};
 };

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QPushButton>
 #include <QShortcut>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "ui/results/clip_selection.h"
 #include "ui/results/metrics_format.h"
 
 namespace ser {
@@ -39,7 +41,7 @@ QString topProbabilitiesText(const std::vector<std::string>& labels, const Predi
 
 MisclassifiedPanel::MisclassifiedPanel(QWidget* parent)
     : QWidget(parent), trueCombo_(new QComboBox), predictedCombo_(new QComboBox), count_(new QLabel),
-      table_(new QTableWidget) {
+      clearSelection_(new QPushButton(tr("Show all"))), table_(new QTableWidget) {
   auto* layout = new QVBoxLayout(this);
   auto* filters = new QHBoxLayout;
   filters->addWidget(new QLabel(tr("True:")));
@@ -49,6 +51,8 @@ MisclassifiedPanel::MisclassifiedPanel(QWidget* parent)
   filters->addWidget(predictedCombo_);
   filters->addSpacing(12);
   filters->addWidget(count_, 1);
+  filters->addWidget(clearSelection_);
+  clearSelection_->hide();
   layout->addLayout(filters);
   layout->addWidget(table_, 1);
   auto* hint = new QLabel(tr("N / P: next / previous clip. Selecting a clip plays it."));
@@ -66,6 +70,9 @@ MisclassifiedPanel::MisclassifiedPanel(QWidget* parent)
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setStretchLastSection(true);
 
+  connect(clearSelection_, &QPushButton::clicked, this, [this] {
+    if (selection_) selection_->clear();
+  });
   connect(trueCombo_, &QComboBox::currentIndexChanged, this, &MisclassifiedPanel::rebuild);
   connect(predictedCombo_, &QComboBox::currentIndexChanged, this, &MisclassifiedPanel::rebuild);
   connect(table_, &QTableWidget::itemSelectionChanged, this, &MisclassifiedPanel::onSelectionChanged);
@@ -78,7 +85,33 @@ MisclassifiedPanel::MisclassifiedPanel(QWidget* parent)
   clear();
 }
 
+void MisclassifiedPanel::setSelection(ClipSelection* selection) {
+  if (selection_) disconnect(selection_, nullptr, this, nullptr);
+  selection_ = selection;
+  if (selection_) connect(selection_, &ClipSelection::changed, this, &MisclassifiedPanel::followSelection);
+  followSelection();
+}
+
+void MisclassifiedPanel::followSelection() {
+  pathFilter_.clear();
+  pathFilterActive_ = false;
+  if (selection_ && selection_->origin() == ClipSelection::Origin::ConfusionCell) {
+    filterTo(selection_->trueLabel(), selection_->predictedLabel());
+    return;
+  }
+  if (selection_ && selection_->origin() == ClipSelection::Origin::Map) {
+    pathFilter_ = selection_->paths();
+    pathFilterActive_ = true;
+    const QSignalBlocker a(trueCombo_), b(predictedCombo_);
+    trueCombo_->setCurrentIndex(0);
+    predictedCombo_->setCurrentIndex(0);
+  }
+  rebuild();
+}
+
 void MisclassifiedPanel::clear() {
+  pathFilter_.clear();
+  pathFilterActive_ = false;
   labels_.clear();
   rows_.clear();
   confidence_.clear();
@@ -146,6 +179,7 @@ void MisclassifiedPanel::rebuild() {
     const std::string& trueLabel = labels_[std::size_t(row.truth)];
     const std::string& predicted = labels_[std::size_t(row.predicted)];
     if ((!t.empty() && trueLabel != t) || (!p.empty() && predicted != p)) continue;
+    if (pathFilterActive_ && !pathFilter_.contains(QString::fromStdString(row.path))) continue;
     const int r = table_->rowCount();
     table_->insertRow(r);
     const QString path = QString::fromStdString(row.path);
@@ -167,7 +201,10 @@ void MisclassifiedPanel::rebuild() {
   table_->setSortingEnabled(true);
 
   const int shown = table_->rowCount();
-  if (rows_.empty() && testCount_ == 0)
+  clearSelection_->setVisible(pathFilterActive_);
+  if (pathFilterActive_)
+    count_->setText(tr("%1 misclassified of the %2").arg(shown).arg(selection_ ? selection_->description() : QString()));
+  else if (rows_.empty() && testCount_ == 0)
     count_->setText(tr("No run loaded"));
   else if (diagonal)
     count_->setText(tr("%1 clips of %2 predicted correctly (a diagonal cell: no misclassified clips)")

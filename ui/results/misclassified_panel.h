@@ -4,16 +4,22 @@
 // Filter combos narrow by true and predicted class; filterTo() sets both (wire it to
 // ResultsPanel::cellClicked). Selecting a row emits clipSelected(path) for playback and a
 // spectrogram, which the main window provides. N / P (and Down / Up) step through the rows.
+// With a shared ClipSelection (setSelection) the list follows it: a confusion cell sets the two
+// filters, a selection on the clip map lists only its clips.
+#include <QSet>
 #include <QWidget>
 #include <vector>
 
 #include "core/runs/run_record.h"
 
 class QComboBox;
+class QPushButton;
 class QLabel;
 class QTableWidget;
 
 namespace ser {
+
+class ClipSelection;
 
 class MisclassifiedPanel : public QWidget {
   Q_OBJECT
@@ -23,6 +29,8 @@ class MisclassifiedPanel : public QWidget {
   // Copies what it needs from `run`.
   void setRun(const RunRecord& run);
   void clear();
+  // Follows `selection` (not owned; may be null) from now on.
+  void setSelection(ClipSelection* selection);
 
   QTableWidget* table() const { return table_; }
   int visibleCount() const;              // rows currently listed
@@ -30,6 +38,7 @@ class MisclassifiedPanel : public QWidget {
   QString trueFilter() const;            // "" = any
   QString predictedFilter() const;       // "" = any
   QString selectedPath() const;          // "" when nothing is selected
+  bool filtersToSelection() const { return !pathFilter_.isEmpty() || pathFilterActive_; }
 
  public slots:
   // Shows only clips with this true and predicted class; "" for either means any. A diagonal cell
@@ -44,13 +53,18 @@ class MisclassifiedPanel : public QWidget {
 
  private:
   void rebuild();
+  void followSelection();
   int selectedRow() const;  // -1 when none
   void onSelectionChanged();
 
   QComboBox* trueCombo_;
   QComboBox* predictedCombo_;
   QLabel* count_;
+  QPushButton* clearSelection_;
   QTableWidget* table_;
+  ClipSelection* selection_ = nullptr;
+  QSet<QString> pathFilter_;       // the clip map's selection; empty with pathFilterActive_ = none
+  bool pathFilterActive_ = false;
   std::vector<std::string> labels_;
   std::vector<Prediction> rows_;     // misclassified only, most confident first
   std::vector<double> confidence_;   // parallel to rows_

@@ -9,6 +9,7 @@
 #include "core/runs/run_record.h"
 #include "ui/common/view_export.h"
 #include "ui/results/bias_chart_view.h"
+#include "ui/results/clip_selection.h"
 #include "ui/results/confusion_matrix_view.h"
 #include "ui/results/per_class_table.h"
 #include "ui/results/run_summary_header.h"
@@ -66,6 +67,18 @@ void ResultsPanel::setRun(const RunRecord& run) {
   bias_->setRun(run);
   speakers_->setRun(run);
   curves_->setRun(run);
+  if (selection_ && !selection_->isEmpty()) confusion_->setSelectionCounts(selection_->cellCounts());
+}
+
+void ResultsPanel::setSelection(ClipSelection* selection) {
+  if (selection_) disconnect(selection_, nullptr, this, nullptr);
+  selection_ = selection;
+  auto follow = [this] {
+    confusion_->setSelectionCounts(selection_ && !selection_->isEmpty() ? selection_->cellCounts()
+                                                                        : std::vector<std::vector<int>>{});
+  };
+  if (selection_) connect(selection_, &ClipSelection::changed, this, follow);
+  follow();
 }
 
 void ResultsPanel::clear() {

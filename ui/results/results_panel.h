@@ -2,7 +2,7 @@
 // Everything about one finished run: the summary header (with the speaker-leakage banner), then
 // tabs for the confusion matrix with per-class metrics, the bias-by-sex charts, per-speaker
 // accuracy and the training curves. Clicking a confusion cell emits cellClicked(true, predicted):
-// connect it to MisclassifiedPanel::filterTo.
+// the workbench turns it into a shared ClipSelection, whose cells the matrix outlines.
 #include <QWidget>
 
 class QCheckBox;
@@ -12,6 +12,7 @@ namespace ser {
 
 struct RunRecord;
 class BiasChartView;
+class ClipSelection;
 class ConfusionMatrixView;
 class PerClassTable;
 class RunSummaryHeader;
@@ -26,6 +27,8 @@ class ResultsPanel : public QWidget {
   // Shows a run; the panel keeps no reference to `run`.
   void setRun(const RunRecord& run);
   void clear();
+  // Outlines the confusion cells of `selection`'s clips (not owned; may be null).
+  void setSelection(ClipSelection* selection);
 
   RunSummaryHeader* header() const { return header_; }
   ConfusionMatrixView* confusionView() const { return confusion_; }
@@ -48,6 +51,7 @@ class ResultsPanel : public QWidget {
   BiasChartView* bias_;
   SpeakerAccuracyChart* speakers_;
   TrainingCurvesView* curves_;
+  ClipSelection* selection_ = nullptr;
 };
 
 }  // namespace ser

@@ -64,7 +64,7 @@ void TestWorkbench::panelsAreInstalled() {
   QCOMPARE(window.panel(MainWindow::Panel::Results), static_cast<QWidget*>(bench->results()));
   QCOMPARE(window.panel(MainWindow::Panel::Misclassified), static_cast<QWidget*>(bench->misclassified()));
   auto* tabs = window.findChild<QTabWidget*>();
-  QCOMPARE(tabs->count(), 5);  // Dataset, Training, Results, Misclassified, Runs
+  QCOMPARE(tabs->count(), 7);  // Dataset, Training, Results, Misclassified, Runs, Predict, Microphone
   QCOMPARE(tabs->tabText(4), QStringLiteral("Runs"));
   QCOMPARE(tabs->tabText(1), QStringLiteral("Training"));
   QAction* exportAction = findAction(&window, QStringLiteral("Export report"));
