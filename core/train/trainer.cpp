@@ -316,6 +316,14 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   modelOptions.numClasses = numClasses;
   modelOptions.dropout = o.dropout;
   modelOptions.pretrainedWeights = o.pretrained_weights;
+  if (o.model == ModelKind::EncoderHead) {
+    if (train.encoderLayers < 1 || rows % train.encoderLayers != 0)
+      throw Error("model encoder: the training clips' " + std::to_string(rows) +
+                  " rows are not a whole number of encoder layers (" +
+                  std::to_string(train.encoderLayers) + ")");
+    modelOptions.encoderLayers = train.encoderLayers;
+    modelOptions.encoderDim = rows / train.encoderLayers;
+  }
 
   torch::manual_seed(o.seed);
   SerModel model = makeModel(modelOptions);
@@ -330,6 +338,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   nlohmann::json modelMeta = {{"kind", toString(o.model)},   {"num_classes", numClasses},
                               {"dropout", o.dropout},        {"input_rows", rows},
                               {"input_cols", cols},          {"parameters", result.parameters}};
+  if (o.model == ModelKind::EncoderHead) modelMeta["encoder_layers"] = modelOptions.encoderLayers;
 
   if (resume) {
     CheckpointFile last(result.last_checkpoint);

@@ -1,0 +1,206 @@
+#!/usr/bin/python3
+"""Exports a pretrained speech encoder as the TorchScript file `serwb train --encoder FILE` reads.
+
+The contract (checked by SER Workbench's C++ side, core/encoder/speech_encoder.h):
+  forward(waveform: Tensor[batch, samples] float32, 16 kHz mono, roughly in [-1, 1])
+      -> Tensor[num_layers, batch, frames, hidden_dim] float32:
+         the output of every transformer layer, first to last, stacked
+         (the convolutional feature encoder's output is not included).
+  attributes: sample_rate (int, 16000), num_layers (int), hidden_dim (int), arch (str).
+The module runs in eval mode (no dropout), on the CPU, and its weights are frozen.
+
+Sources:
+  --arch wav2vec2_base|wav2vec2_large|wav2vec2_large_lv60k|hubert_base|hubert_large|
+         hubert_xlarge|wavlm_base|wavlm_base_plus|wavlm_large
+        torchaudio's pipeline bundle of that name (its pretrained weights: torchaudio loads them
+        from its cache, ~/.cache/torch/hub/checkpoints, downloading them if they are not there;
+        SER Workbench itself never downloads anything). Which bundles exist depends on the
+        installed torchaudio (Debian 12's 0.13 has no WavLM bundles).
+  --arch ... --random
+        the same architecture (torchaudio.models.wav2vec2_base() etc.) with random weights: no
+        weights needed; for tests.
+  --arch tiny --random
+        a 2-layer, 48-dim wav2vec2 architecture with random weights: small enough for fast tests.
+  --hf NAME_OR_FOLDER
+        a Hugging Face checkpoint (needs the `transformers` package, not in Debian 12; loaded from
+        its cache or a folder): a wav2vec2/HuBERT/WavLM model (AutoModel), traced, or Whisper's
+        encoder, with Whisper's log-mel front end (80 or 128 bands, 25 ms / 10 ms) computed inside
+        the exported module; clips up to 30 s; frames are cropped to the clip's length (50 per s).
+        This path has not been run in SER Workbench's own tests (no transformers there).
+
+Examples:
+  /usr/bin/python3 tools/export_encoder.py --arch hubert_base --out hubert_base.pt
+  /usr/bin/python3 tools/export_encoder.py --arch wav2vec2_base --random --out w2v2_random.pt
+  /usr/bin/python3 tools/export_encoder.py --hf microsoft/wavlm-base-plus --out wavlm_base_plus.pt
+"""
+import argparse
+import sys
+
+import torch
+from torch import nn
+
+# torchaudio bundle name per --arch, and the model factory for --random.
+TORCHAUDIO_ARCHS = {
+    "wav2vec2_base": ("WAV2VEC2_BASE", "wav2vec2_base"),
+    "wav2vec2_large": ("WAV2VEC2_LARGE", "wav2vec2_large"),
+    "wav2vec2_large_lv60k": ("WAV2VEC2_LARGE_LV60K", "wav2vec2_large_lv60k"),
+    "hubert_base": ("HUBERT_BASE", "hubert_base"),
+    "hubert_large": ("HUBERT_LARGE", "hubert_large"),
+    "hubert_xlarge": ("HUBERT_XLARGE", "hubert_xlarge"),
+    "wavlm_base": ("WAVLM_BASE", "wavlm_base"),
+    "wavlm_base_plus": ("WAVLM_BASE_PLUS", "wavlm_base"),
+    "wavlm_large": ("WAVLM_LARGE", "wavlm_large"),
+}
+
+
+def tiny_wav2vec2():
+    import torchaudio
+    conv = [(32, 10, 5), (32, 3, 2), (32, 3, 2), (32, 3, 2), (32, 3, 2), (32, 2, 2), (32, 2, 2)]
+    return torchaudio.models.wav2vec2_model(
+        extractor_mode="group_norm", extractor_conv_layer_config=conv, extractor_conv_bias=False,
+        encoder_embed_dim=48, encoder_projection_dropout=0.0, encoder_pos_conv_kernel=16,
+        encoder_pos_conv_groups=4, encoder_num_layers=2, encoder_num_heads=4,
+        encoder_attention_dropout=0.0, encoder_ff_interm_features=96, encoder_ff_interm_dropout=0.0,
+        encoder_dropout=0.0, encoder_layer_norm_first=False, encoder_layer_drop=0.0, aux_num_out=None)
+
+
+class TorchaudioEncoder(nn.Module):
+    """torchaudio Wav2Vec2Model (wav2vec 2.0, HuBERT, WavLM) -> stacked transformer layer outputs."""
+
+    sample_rate: int
+    num_layers: int
+    hidden_dim: int
+    arch: str
+
+    def __init__(self, model, arch: str, num_layers: int, hidden_dim: int):
+        super().__init__()
+        self.model = model
+        self.sample_rate = 16000
+        self.num_layers = num_layers
+        self.hidden_dim = hidden_dim
+        self.arch = arch
+
+    def forward(self, waveform: torch.Tensor) -> torch.Tensor:
+        if waveform.dim() != 2:
+            raise RuntimeError("expected a [batch, samples] waveform")
+        layers, _ = self.model.extract_features(waveform)
+        return torch.stack(layers)
+
+
+class HfEncoder(nn.Module):
+    """A Hugging Face wav2vec2/HuBERT/WavLM model -> stacked transformer layer outputs."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, waveform):
+        out = self.model(waveform, output_hidden_states=True)
+        # hidden_states[0] is the input of the first layer (the projected CNN features): left out.
+        return torch.stack(out.hidden_states[1:])
+
+
+class WhisperEncoder(nn.Module):
+    """Whisper's encoder with its log-mel front end (as WhisperFeatureExtractor computes it)."""
+
+    def __init__(self, encoder, mel_filters):
+        super().__init__()
+        self.encoder = encoder
+        self.register_buffer("mel_filters", torch.tensor(mel_filters, dtype=torch.float32))
+        self.register_buffer("window", torch.hann_window(400))
+
+    def forward(self, waveform):
+        n = waveform.shape[1]
+        x = nn.functional.pad(waveform, (0, 480000 - n))  # Whisper always sees 30 s
+        spec = torch.stft(x, 400, 160, window=self.window, return_complex=True)
+        power = spec[..., :-1].abs() ** 2
+        mel = torch.matmul(self.mel_filters.transpose(0, 1), power)  # [batch, mels, 3000]
+        log = torch.clamp(mel, min=1e-10).log10()
+        log = torch.maximum(log, log.amax(dim=(1, 2), keepdim=True) - 8.0)
+        log = (log + 4.0) / 4.0
+        out = self.encoder(log, output_hidden_states=True)
+        frames = (n + 319) // 320  # 50 encoder frames per second
+        return torch.stack(out.hidden_states[1:])[:, :, :frames]
+
+
+def torchaudio_model(arch, random):
+    import torchaudio
+    if arch == "tiny":
+        if not random:
+            raise SystemExit("--arch tiny exists only with --random (a test architecture)")
+        return tiny_wav2vec2()
+    if arch not in TORCHAUDIO_ARCHS:
+        raise SystemExit(f"unknown --arch {arch}; known: tiny, {', '.join(TORCHAUDIO_ARCHS)}")
+    bundle_name, factory_name = TORCHAUDIO_ARCHS[arch]
+    if random:
+        factory = getattr(torchaudio.models, factory_name, None)
+        if factory is None:
+            raise SystemExit(f"this torchaudio ({torchaudio.__version__}) has no models.{factory_name}")
+        return factory()
+    bundle = getattr(torchaudio.pipelines, bundle_name, None)
+    if bundle is None:
+        raise SystemExit(f"this torchaudio ({torchaudio.__version__}) has no pipelines.{bundle_name}")
+    if bundle.sample_rate != 16000:
+        raise SystemExit(f"{bundle_name} expects {bundle.sample_rate} Hz, not 16000")
+    return bundle.get_model()
+
+
+def export_torchaudio(args):
+    model = torchaudio_model(args.arch, args.random).eval()
+    with torch.no_grad():
+        layers, _ = model.extract_features(torch.zeros(1, 16000))
+    wrapper = TorchaudioEncoder(model, args.arch + ("-random" if args.random else ""),
+                                len(layers), int(layers[0].shape[-1]))
+    for p in wrapper.parameters():
+        p.requires_grad_(False)
+    return torch.jit.script(wrapper.eval())
+
+
+def add_attributes(module, sample_rate, num_layers, hidden_dim, arch):
+    """Attributes on a traced module (scripted ones declare them in the class)."""
+    module._c._register_attribute("sample_rate", torch._C.IntType.get(), sample_rate)
+    module._c._register_attribute("num_layers", torch._C.IntType.get(), num_layers)
+    module._c._register_attribute("hidden_dim", torch._C.IntType.get(), hidden_dim)
+    module._c._register_attribute("arch", torch._C.StringType.get(), arch)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Export a speech encoder for serwb train --encoder")
+    src = ap.add_mutually_exclusive_group(required=True)
+    src.add_argument("--arch", help="torchaudio architecture / bundle (see the module docstring)")
+    src.add_argument("--hf", help="Hugging Face model name or folder (needs transformers)")
+    ap.add_argument("--random", action="store_true", help="random weights (with --arch; for tests)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the random weights")
+    ap.add_argument("--out", required=True, help="TorchScript file to write")
+    args = ap.parse_args()
+    torch.manual_seed(args.seed)
+
+    if args.arch:
+        module = export_torchaudio(args)
+    else:
+        model = None
+        try:
+            import transformers
+        except ImportError:
+            raise SystemExit("--hf needs the `transformers` Python package")
+        config = transformers.AutoConfig.from_pretrained(args.hf)
+        if config.model_type == "whisper":
+            model = transformers.WhisperModel.from_pretrained(args.hf).eval()
+            extractor = transformers.WhisperFeatureExtractor.from_pretrained(args.hf)
+            wrapper = WhisperEncoder(model.encoder, extractor.mel_filters).eval()
+        else:
+            model = transformers.AutoModel.from_pretrained(args.hf).eval()
+            wrapper = HfEncoder(model).eval()
+        example = torch.zeros(1, 16000 * 3)
+        with torch.no_grad():
+            module = torch.jit.trace(wrapper, example, strict=False, check_trace=False)
+            out = module(example)
+        add_attributes(module, 16000, int(out.shape[0]), int(out.shape[-1]),
+                       f"hf:{config.model_type}:{args.hf}")
+    torch.jit.save(module, args.out)
+    print(f"wrote {args.out}: {module.arch}, {module.num_layers} layers of {module.hidden_dim}",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
