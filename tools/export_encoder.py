@@ -1,21 +1,23 @@
 #!/usr/bin/python3
 """Exports a pretrained speech encoder as the TorchScript file `serwb train --encoder FILE` reads.
 
-The contract (checked by SER Workbench's C++ side, core/encoder/speech_encoder.h):
-  forward(waveform: Tensor[batch, samples] float32, 16 kHz mono, roughly in [-1, 1])
+The contract (checked by SER Workbench's C++ side, core/model/speech_encoder.h):
+  forward(waveform: Tensor[batch, samples] float32, 16 kHz mono, roughly in [-1, 1]; models
+          pretrained on standardised waveforms standardise each clip inside the module)
       -> Tensor[num_layers, batch, frames, hidden_dim] float32:
          the output of every transformer layer, first to last, stacked
          (the convolutional feature encoder's output is not included).
-  attributes: sample_rate (int, 16000), num_layers (int), hidden_dim (int), arch (str).
+  attributes: sample_rate (int, 16000), num_layers (int), hidden_dim (int), arch (str)
+  ("<arch>" for pretrained weights, "<arch>-random" for --random, "hf:<type>:<name>" for --hf).
 The module runs in eval mode (no dropout), on the CPU, and its weights are frozen.
 
 Sources:
   --arch wav2vec2_base|wav2vec2_large|wav2vec2_large_lv60k|hubert_base|hubert_large|
-         hubert_xlarge|wavlm_base|wavlm_base_plus|wavlm_large
+         hubert_xlarge|wavlm_base|wavlm_base_plus|wavlm_large|wav2vec2_xlsr53
         torchaudio's pipeline bundle of that name (its pretrained weights: torchaudio loads them
         from its cache, ~/.cache/torch/hub/checkpoints, downloading them if they are not there;
         SER Workbench itself never downloads anything). Which bundles exist depends on the
-        installed torchaudio (Debian 12's 0.13 has no WavLM bundles).
+        installed torchaudio (Debian 12's 0.13 has no WavLM bundles or models: use --hf for WavLM).
   --arch ... --random
         the same architecture (torchaudio.models.wav2vec2_base() etc.) with random weights: no
         weights needed; for tests.
@@ -50,7 +52,12 @@ TORCHAUDIO_ARCHS = {
     "wavlm_base": ("WAVLM_BASE", "wavlm_base"),
     "wavlm_base_plus": ("WAVLM_BASE_PLUS", "wavlm_base"),
     "wavlm_large": ("WAVLM_LARGE", "wavlm_large"),
+    "wav2vec2_xlsr53": ("WAV2VEC2_XLSR53", "wav2vec2_large_lv60k"),
 }
+# Models pretrained on per-utterance standardised waveforms (fairseq `normalize: True`), used when
+# the torchaudio bundle does not say (torchaudio >= 2.0 bundles carry _normalize_waveform).
+NORMALIZED_INPUT = {"wav2vec2_large_lv60k", "wav2vec2_xlsr53", "hubert_large", "hubert_xlarge",
+                    "wavlm_large"}
 
 
 def tiny_wav2vec2():
@@ -71,18 +78,22 @@ class TorchaudioEncoder(nn.Module):
     num_layers: int
     hidden_dim: int
     arch: str
+    normalize: bool
 
-    def __init__(self, model, arch: str, num_layers: int, hidden_dim: int):
+    def __init__(self, model, arch: str, num_layers: int, hidden_dim: int, normalize: bool):
         super().__init__()
         self.model = model
         self.sample_rate = 16000
         self.num_layers = num_layers
         self.hidden_dim = hidden_dim
         self.arch = arch
+        self.normalize = normalize
 
     def forward(self, waveform: torch.Tensor) -> torch.Tensor:
         if waveform.dim() != 2:
             raise RuntimeError("expected a [batch, samples] waveform")
+        if self.normalize:
+            waveform = nn.functional.layer_norm(waveform, [waveform.shape[1]])
         layers, _ = self.model.extract_features(waveform)
         return torch.stack(layers)
 
@@ -90,11 +101,14 @@ class TorchaudioEncoder(nn.Module):
 class HfEncoder(nn.Module):
     """A Hugging Face wav2vec2/HuBERT/WavLM model -> stacked transformer layer outputs."""
 
-    def __init__(self, model):
+    def __init__(self, model, normalize):
         super().__init__()
         self.model = model
+        self.normalize = normalize
 
     def forward(self, waveform):
+        if self.normalize:
+            waveform = nn.functional.layer_norm(waveform, [waveform.shape[1]])
         out = self.model(waveform, output_hidden_states=True)
         # hidden_states[0] is the input of the first layer (the projected CNN features): left out.
         return torch.stack(out.hidden_states[1:])
@@ -128,7 +142,7 @@ def torchaudio_model(arch, random):
     if arch == "tiny":
         if not random:
             raise SystemExit("--arch tiny exists only with --random (a test architecture)")
-        return tiny_wav2vec2()
+        return tiny_wav2vec2(), False
     if arch not in TORCHAUDIO_ARCHS:
         raise SystemExit(f"unknown --arch {arch}; known: tiny, {', '.join(TORCHAUDIO_ARCHS)}")
     bundle_name, factory_name = TORCHAUDIO_ARCHS[arch]
@@ -136,21 +150,23 @@ def torchaudio_model(arch, random):
         factory = getattr(torchaudio.models, factory_name, None)
         if factory is None:
             raise SystemExit(f"this torchaudio ({torchaudio.__version__}) has no models.{factory_name}")
-        return factory()
+        return factory(), arch in NORMALIZED_INPUT
     bundle = getattr(torchaudio.pipelines, bundle_name, None)
     if bundle is None:
         raise SystemExit(f"this torchaudio ({torchaudio.__version__}) has no pipelines.{bundle_name}")
     if bundle.sample_rate != 16000:
         raise SystemExit(f"{bundle_name} expects {bundle.sample_rate} Hz, not 16000")
-    return bundle.get_model()
+    normalize = getattr(bundle, "_normalize_waveform", arch in NORMALIZED_INPUT)
+    return bundle.get_model(), bool(normalize)
 
 
 def export_torchaudio(args):
-    model = torchaudio_model(args.arch, args.random).eval()
+    model, normalize = torchaudio_model(args.arch, args.random)
+    model = model.eval()
     with torch.no_grad():
         layers, _ = model.extract_features(torch.zeros(1, 16000))
     wrapper = TorchaudioEncoder(model, args.arch + ("-random" if args.random else ""),
-                                len(layers), int(layers[0].shape[-1]))
+                                len(layers), int(layers[0].shape[-1]), normalize)
     for p in wrapper.parameters():
         p.requires_grad_(False)
     return torch.jit.script(wrapper.eval())
@@ -190,7 +206,8 @@ def main():
             wrapper = WhisperEncoder(model.encoder, extractor.mel_filters).eval()
         else:
             model = transformers.AutoModel.from_pretrained(args.hf).eval()
-            wrapper = HfEncoder(model).eval()
+            extractor = transformers.AutoFeatureExtractor.from_pretrained(args.hf)
+            wrapper = HfEncoder(model, bool(getattr(extractor, "do_normalize", False))).eval()
         example = torch.zeros(1, 16000 * 3)
         with torch.no_grad():
             module = torch.jit.trace(wrapper, example, strict=False, check_trace=False)
