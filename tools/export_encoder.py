@@ -114,27 +114,54 @@ class HfEncoder(nn.Module):
         return torch.stack(out.hidden_states[1:])
 
 
-class WhisperEncoder(nn.Module):
-    """Whisper's encoder with its log-mel front end (as WhisperFeatureExtractor computes it)."""
+class WhisperLayers(nn.Module):
+    """Whisper's encoder on its fixed 30 s log-mel input -> stacked layer outputs (traced)."""
 
-    def __init__(self, encoder, mel_filters):
+    def __init__(self, encoder):
         super().__init__()
         self.encoder = encoder
+
+    def forward(self, features):
+        out = self.encoder(features, output_hidden_states=True)
+        return torch.stack(out.hidden_states[1:])
+
+
+class WhisperEncoder(nn.Module):
+    """Whisper's log-mel front end (as WhisperFeatureExtractor computes it) + the traced encoder."""
+
+    sample_rate: int
+    num_layers: int
+    hidden_dim: int
+    arch: str
+
+    def __init__(self, layers, mel_filters, num_layers: int, hidden_dim: int, arch: str):
+        super().__init__()
+        self.layers = layers
         self.register_buffer("mel_filters", torch.tensor(mel_filters, dtype=torch.float32))
         self.register_buffer("window", torch.hann_window(400))
+        self.sample_rate = 16000
+        self.num_layers = num_layers
+        self.hidden_dim = hidden_dim
+        self.arch = arch
 
-    def forward(self, waveform):
-        n = waveform.shape[1]
-        x = nn.functional.pad(waveform, (0, 480000 - n))  # Whisper always sees 30 s
-        spec = torch.stft(x, 400, 160, window=self.window, return_complex=True)
+    def log_mel(self, waveform: torch.Tensor) -> torch.Tensor:
+        x = nn.functional.pad(waveform, [0, 480000 - waveform.shape[1]])  # Whisper sees 30 s
+        spec = torch.stft(x, 400, 160, window=self.window, center=True, pad_mode="reflect",
+                          return_complex=True)
         power = spec[..., :-1].abs() ** 2
         mel = torch.matmul(self.mel_filters.transpose(0, 1), power)  # [batch, mels, 3000]
         log = torch.clamp(mel, min=1e-10).log10()
-        log = torch.maximum(log, log.amax(dim=(1, 2), keepdim=True) - 8.0)
-        log = (log + 4.0) / 4.0
-        out = self.encoder(log, output_hidden_states=True)
-        frames = (n + 319) // 320  # 50 encoder frames per second
-        return torch.stack(out.hidden_states[1:])[:, :, :frames]
+        log = torch.maximum(log, log.amax(dim=[1, 2], keepdim=True) - 8.0)
+        return (log + 4.0) / 4.0
+
+    def forward(self, waveform: torch.Tensor) -> torch.Tensor:
+        if waveform.dim() != 2:
+            raise RuntimeError("expected a [batch, samples] waveform")
+        n = waveform.shape[1]
+        if n > 480000:
+            raise RuntimeError("Whisper's encoder takes at most 30 s")
+        states = self.layers(self.log_mel(waveform))
+        return states[:, :, : (n + 319) // 320]  # 50 encoder frames per second
 
 
 def torchaudio_model(arch, random):
@@ -172,12 +199,39 @@ def export_torchaudio(args):
     return torch.jit.script(wrapper.eval())
 
 
-def add_attributes(module, sample_rate, num_layers, hidden_dim, arch):
-    """Attributes on a traced module (scripted ones declare them in the class)."""
-    module._c._register_attribute("sample_rate", torch._C.IntType.get(), sample_rate)
-    module._c._register_attribute("num_layers", torch._C.IntType.get(), num_layers)
-    module._c._register_attribute("hidden_dim", torch._C.IntType.get(), hidden_dim)
-    module._c._register_attribute("arch", torch._C.StringType.get(), arch)
+class TracedEncoder(nn.Module):
+    """A traced [batch, samples] -> stacked-layers module with the contract's attributes."""
+
+    sample_rate: int
+    num_layers: int
+    hidden_dim: int
+    arch: str
+
+    def __init__(self, inner, num_layers: int, hidden_dim: int, arch: str):
+        super().__init__()
+        self.inner = inner
+        self.sample_rate = 16000
+        self.num_layers = num_layers
+        self.hidden_dim = hidden_dim
+        self.arch = arch
+
+    def forward(self, waveform: torch.Tensor) -> torch.Tensor:
+        if waveform.dim() != 2:
+            raise RuntimeError("expected a [batch, samples] waveform")
+        return self.inner(waveform)
+
+
+def script_traced(wrapper, arch):
+    """Traces `wrapper` on 3 s of noise and wraps it, with its attributes, in a scripted module."""
+    example = 0.1 * torch.randn(1, 16000 * 3)
+    with torch.no_grad():
+        traced = torch.jit.trace(wrapper, example, strict=False, check_trace=False)
+        out = traced(example)
+        # Traced shapes must follow the input length: check on another length.
+        other = traced(0.1 * torch.randn(1, 16000 * 2))
+    if other.shape[2] == out.shape[2]:
+        raise SystemExit("the traced encoder did not follow the input length; cannot export it")
+    return torch.jit.script(TracedEncoder(traced, int(out.shape[0]), int(out.shape[-1]), arch).eval())
 
 
 def main():
@@ -203,17 +257,23 @@ def main():
         if config.model_type == "whisper":
             model = transformers.WhisperModel.from_pretrained(args.hf).eval()
             extractor = transformers.WhisperFeatureExtractor.from_pretrained(args.hf)
-            wrapper = WhisperEncoder(model.encoder, extractor.mel_filters).eval()
+            mels = torch.zeros(1, extractor.feature_size, 3000)
+            with torch.no_grad():
+                layers = torch.jit.trace(WhisperLayers(model.encoder).eval(), mels, strict=False,
+                                         check_trace=False)
+                out = layers(mels)
+            module = torch.jit.script(WhisperEncoder(
+                layers, extractor.mel_filters, int(out.shape[0]), int(out.shape[-1]),
+                f"hf:whisper:{args.hf}").eval())
+            torch.jit.save(module, args.out)
+            print(f"wrote {args.out}: {module.arch}, {module.num_layers} layers of "
+                  f"{module.hidden_dim}", file=sys.stderr)
+            return
         else:
             model = transformers.AutoModel.from_pretrained(args.hf).eval()
             extractor = transformers.AutoFeatureExtractor.from_pretrained(args.hf)
             wrapper = HfEncoder(model, bool(getattr(extractor, "do_normalize", False))).eval()
-        example = torch.zeros(1, 16000 * 3)
-        with torch.no_grad():
-            module = torch.jit.trace(wrapper, example, strict=False, check_trace=False)
-            out = module(example)
-        add_attributes(module, 16000, int(out.shape[0]), int(out.shape[-1]),
-                       f"hf:{config.model_type}:{args.hf}")
+        module = script_traced(wrapper, f"hf:{config.model_type}:{args.hf}")
     torch.jit.save(module, args.out)
     print(f"wrote {args.out}: {module.arch}, {module.num_layers} layers of {module.hidden_dim}",
           file=sys.stderr)
