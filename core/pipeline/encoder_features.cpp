@@ -1,5 +1,6 @@
 #include "core/pipeline/encoder_features.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
