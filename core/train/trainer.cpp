@@ -351,6 +351,15 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
                     mm.at("kind").get<std::string>() + " with " + mm.at("num_classes").dump() +
                     " classes on " + mm.at("input_rows").dump() + "x" + mm.at("input_cols").dump() +
                     " inputs; cannot resume this run with it");
+      // A model-encoder run resumes only on the encoder file it started with.
+      auto encoderHash = [](const nlohmann::json& run) {
+        if (!run.is_object() || !run.contains("encoder") || !run["encoder"].is_object()) return std::string();
+        return run["encoder"].value("hash", std::string());
+      };
+      const std::string before = encoderHash(m.value("run", nlohmann::json())), now = encoderHash(meta);
+      if (before != now)
+        throw Error("checkpoint '" + result.last_checkpoint.string() + "' was trained on encoder hash '" +
+                    before + "'; cannot resume it with encoder hash '" + now + "'");
       normaliser = FeatureNormaliser::fromJson(m.at("normalisation"));
       if (normaliser.mode() != o.normalisation)
         throw Error("checkpoint '" + result.last_checkpoint.string() + "' used normalisation " +
