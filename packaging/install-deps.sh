@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs every build, run and test dependency of SER Workbench from Debian 12 packages.
 # Idempotent: packages already present are left as they are. Needs root (or sudo).
-#   --no-python   skip the Python reference stack (torchaudio/numpy) used only by benchmarks
+#   --no-python   skip the Python stack (torch/torchaudio/torchvision/numpy) used by benchmarks and by
+#                 the encoder / ResNet18-export tests, which skip without it
 set -eu
 
 with_python=1
@@ -28,7 +29,7 @@ packages="
   desktop-file-utils appstream file dpkg-dev librsvg2-bin
 "
 if [ "$with_python" -eq 1 ]; then
-  packages="$packages python3 python3-numpy python3-torch python3-torchaudio"
+  packages="$packages python3 python3-numpy python3-torch python3-torchaudio python3-torchvision"
 fi
 
 missing=""

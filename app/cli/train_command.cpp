@@ -67,8 +67,12 @@ class TrainCommand : public Command {
     sub.add_option("--fold", fold_,
                    "kfold: run only fold N (1-based, as OUT/fold-N) into --out; default: every "
                    "fold into OUT/fold-1 ... and OUT/summary.json");
-    sub.add_option("--model", model_, "model: cnn | resnet18 | svm");
+    sub.add_option("--model", model_, "model: cnn | resnet18 | svm | encoder");
     sub.add_option("--pretrained", pretrained_, "resnet18: initial weights file (see README)");
+    sub.add_option("--encoder", encoder_,
+                   "a frozen pretrained speech encoder (TorchScript from tools/export_encoder.py, "
+                   "see README); implies --model encoder")
+        ->type_name("FILE");
     sub.add_option("--epochs", epochs_, "maximum epochs");
     sub.add_option("--batch-size", batchSize_, "batch size");
     sub.add_option("--lr", lr_, "initial learning rate");
@@ -131,6 +135,10 @@ class TrainCommand : public Command {
     }
     if (given("--model")) e.model = experimentModelFromString(model_);
     if (given("--pretrained")) e.training.pretrained_weights = pretrained_;
+    if (given("--encoder")) {
+      e.training.encoder = std::filesystem::absolute(encoder_).string();
+      if (!given("--model")) e.model = ExperimentModel::Encoder;
+    }
     if (given("--epochs")) e.training.epochs = epochs_;
     if (given("--batch-size")) e.training.batch_size = batchSize_;
     if (given("--lr")) e.training.learning_rate = lr_;
@@ -337,7 +345,7 @@ class TrainCommand : public Command {
 
  private:
   CLI::App* sub_ = nullptr;
-  std::string experimentFile_, out_, labels_, split_, model_, pretrained_, optimizer_, device_, cache_,
+  std::string experimentFile_, out_, labels_, split_, model_, pretrained_, encoder_, optimizer_, device_, cache_,
       precision_, dataPlacement_;
   std::string foldsFile_, foldsPreset_;
   std::vector<std::string> testSpeakers_, valSpeakers_;

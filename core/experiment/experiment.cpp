@@ -193,6 +193,7 @@ std::string toString(ExperimentModel model) {
     case ExperimentModel::Cnn: return "cnn";
     case ExperimentModel::ResNet18: return "resnet18";
     case ExperimentModel::Svm: return "svm";
+    case ExperimentModel::Encoder: return "encoder";
   }
   return "cnn";
 }
@@ -201,7 +202,18 @@ ExperimentModel experimentModelFromString(const std::string& s) {
   if (s == "cnn") return ExperimentModel::Cnn;
   if (s == "resnet18") return ExperimentModel::ResNet18;
   if (s == "svm") return ExperimentModel::Svm;
-  throw ParameterError("model", "'" + s + "'", "{cnn, resnet18, svm}");
+  if (s == "encoder") return ExperimentModel::Encoder;
+  throw ParameterError("model", "'" + s + "'", "{cnn, resnet18, svm, encoder}");
+}
+
+ModelKind networkKind(ExperimentModel model) {
+  switch (model) {
+    case ExperimentModel::ResNet18: return ModelKind::ResNet18;
+    case ExperimentModel::Encoder: return ModelKind::EncoderHead;
+    case ExperimentModel::Cnn:
+    case ExperimentModel::Svm: break;
+  }
+  return ModelKind::CompactCnn;
 }
 
 LabelField labelField(LabelSetKind kind) {
@@ -296,7 +308,7 @@ void Experiment::validate() const {
   frontEnd.validate();
   if (model != ExperimentModel::Svm) {
     TrainerOptions t = training;
-    t.model = model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
+    t.model = networkKind(model);
     t.validate();
   } else {
     svm.validate();
@@ -469,7 +481,7 @@ Experiment experimentFromJson(const nlohmann::json& j) {
       throw Error(std::string("'training': ") + quoteForMessage(ex.what(), 400));
     }
   }
-  e.training.model = e.model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
+  e.training.model = networkKind(e.model);
   e.training.seed = e.seed;
   e.split.seed = e.seed;
   e.svm.seed = e.seed;

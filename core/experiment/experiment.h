@@ -25,9 +25,12 @@ std::string toString(LabelSetKind kind);                     // "native", "commo
 LabelSetKind labelSetKindFromString(const std::string& s);  // throws ParameterError ("labels")
 
 // The classifier family: the two networks train with ser::Trainer, the SVM with libsvm.
-enum class ExperimentModel { Cnn, ResNet18, Svm };
-std::string toString(ExperimentModel model);                      // "cnn", "resnet18", "svm"
+// Encoder: a head trained on a frozen pretrained speech encoder (training.encoder names its file).
+enum class ExperimentModel { Cnn, ResNet18, Svm, Encoder };
+std::string toString(ExperimentModel model);                      // "cnn", "resnet18", "svm", "encoder"
 ExperimentModel experimentModelFromString(const std::string& s);  // throws ParameterError ("model")
+// The network a model family trains (Svm: CompactCnn, unused).
+ModelKind networkKind(ExperimentModel model);
 
 struct Experiment {
   std::string name;                    // free text; run folders are named by the caller

@@ -1,6 +1,7 @@
 #include "core/model/model_factory.h"
 
 #include "core/model/compact_cnn.h"
+#include "core/model/encoder_head.h"
 #include "core/model/resnet18.h"
 
 namespace ser {
@@ -15,6 +16,9 @@ SerModel makeModel(const ModelOptions& options) {
     }
     case ModelKind::CompactCnn:
       return std::make_shared<CompactCnnImpl>(options.numClasses, options.dropout);
+    case ModelKind::EncoderHead:
+      return std::make_shared<EncoderHeadImpl>(options.encoderLayers, options.encoderDim,
+                                               options.numClasses, options.dropout);
   }
   return std::make_shared<CompactCnnImpl>(options.numClasses, options.dropout);
 }

@@ -8,6 +8,7 @@ std::string toString(ModelKind kind) {
   switch (kind) {
     case ModelKind::ResNet18: return "resnet18";
     case ModelKind::CompactCnn: return "cnn";
+    case ModelKind::EncoderHead: return "encoder";
   }
   return "cnn";
 }
@@ -15,7 +16,8 @@ std::string toString(ModelKind kind) {
 ModelKind modelKindFromString(const std::string& name) {
   if (name == "resnet18") return ModelKind::ResNet18;
   if (name == "cnn") return ModelKind::CompactCnn;
-  throw ParameterError("model", name, "one of resnet18, cnn");
+  if (name == "encoder") return ModelKind::EncoderHead;
+  throw ParameterError("model", name, "one of resnet18, cnn, encoder");
 }
 
 void ModelOptions::validate() const {
@@ -23,6 +25,10 @@ void ModelOptions::validate() const {
   checkRange("dropout", dropout, 0.0, 0.9);
   if (!pretrainedWeights.empty() && kind != ModelKind::ResNet18)
     throw ParameterError("pretrained_weights", pretrainedWeights, "only with model resnet18");
+  if (kind == ModelKind::EncoderHead) {
+    checkRangeInt("encoder_layers", encoderLayers, 1, 1000);
+    checkRangeInt("encoder_dim", encoderDim, 1, 65536);
+  }
 }
 
 }  // namespace ser

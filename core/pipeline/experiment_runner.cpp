@@ -19,6 +19,7 @@
 #include "core/base/text.h"
 #include "core/corpus/corpus_summary.h"
 #include "core/features/preprocessor.h"
+#include "core/pipeline/encoder_features.h"
 #include "core/metrics/metrics_report.h"
 #include "core/metrics/predictions_csv.h"
 #include "core/runs/run_record.h"
@@ -107,6 +108,7 @@ struct Extracted {
   std::vector<CachedFeatures> features;  // one per clip; empty logMel when it failed
   std::size_t failed = 0;
   bool cancelled = false;
+  int encoderLayers = 0;                 // > 0: the features are this many encoder layers
 };
 
 Extracted extract(const std::vector<Clip>& clips, const FrontEndParams& params,
@@ -134,11 +136,49 @@ Extracted extract(const std::vector<Clip>& clips, const FrontEndParams& params,
   return Extracted{std::move(r.features), r.failures.size(), r.cancelled};
 }
 
+// The encoder's identity as checkpoints, config.json and evaluations record it.
+nlohmann::json encoderJson(const SpeechEncoderInfo& info) {
+  return {{"file", info.file},           {"file_name", info.fileName}, {"hash", info.hash},
+          {"arch", info.arch},           {"num_layers", info.numLayers},
+          {"hidden_dim", info.hiddenDim}};
+}
+
+// Opens the encoder of a model-encoder run or checkpoint. `expectedHash` non-empty: the file
+// must be the one the model was trained on.
+std::unique_ptr<SpeechEncoder> openEncoder(const std::string& path, const std::string& expectedHash,
+                                           RunLog& log) {
+  auto encoder = std::make_unique<SpeechEncoder>(path);
+  const SpeechEncoderInfo& info = encoder->info();
+  if (!expectedHash.empty() && info.hash != expectedHash)
+    throw Error("encoder '" + path + "': its contents changed since the model was trained (hash " +
+                info.hash + ", the checkpoint records " + expectedHash + ")");
+  log("encoder '" + info.file + "': " + info.arch + ", " + std::to_string(info.numLayers) +
+      " layers x " + std::to_string(info.hiddenDim) + ", hash " + info.hash + " (frozen)");
+  return encoder;
+}
+
+// Hidden states of `clips` (through the encoder cache), with failures logged and left out.
+Extracted extractEncoded(const std::vector<Clip>& clips, const AudioFrontEndParams& audio,
+                         SpeechEncoder& encoder, const std::string& cacheDir,
+                         ProgressReporter* progress, const CancelFlag* cancel, RunLog& log) {
+  const std::string root = cacheDir.empty() ? defaultFeatureCacheDir() : cacheDir;
+  EncoderFeatures r = extractEncoderFeatures(clips, audio, encoder, root, progress, cancel);
+  std::ostringstream os;
+  os << clips.size() << " clips through the encoder: " << r.computed << " computed, " << r.cached
+     << " from cache (" << encoderCacheDir(root, encoder.info()) << "), " << r.failures.size()
+     << " failed, " << std::fixed << std::setprecision(1) << r.seconds << " s";
+  log(os.str());
+  if (!r.cacheWarning.empty()) log("warning: encoder cache: " + r.cacheWarning);
+  for (const auto& f : r.failures) log("left out: " + f.reason);
+  return Extracted{std::move(r.features), r.failures.size(), r.cancelled, encoder.info().numLayers};
+}
+
 // The clips of one split part whose features could be computed, with their class indices.
 struct Part {
   std::vector<const Clip*> clips;
   std::vector<int> labels;
   std::vector<const CachedFeatures*> features;
+  int encoderLayers = 0;  // see Extracted
 
   std::vector<std::string> speakers() const {
     std::vector<std::string> out;
@@ -150,6 +190,7 @@ struct Part {
     for (const CachedFeatures* f : features) set.features.push_back(f->logMel);
     set.labels = labels;
     set.speakers = speakers();
+    set.encoderLayers = encoderLayers;
     return set;
   }
 };
@@ -158,6 +199,7 @@ struct Part {
 Part collect(const std::vector<Clip>& clips, const std::vector<std::size_t>& idx,
              const std::vector<int>& labelOf, const Extracted& ex, std::size_t offset) {
   Part part;
+  part.encoderLayers = ex.encoderLayers;
   for (std::size_t k = 0; k < idx.size(); ++k) {
     const CachedFeatures& f = ex.features[offset + k];
     if (f.logMel.empty()) continue;
@@ -393,7 +435,7 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
   e.training.seed = e.seed;
   e.split.seed = e.seed;
   e.svm.seed = e.seed;
-  e.training.model = e.model == ExperimentModel::ResNet18 ? ModelKind::ResNet18 : ModelKind::CompactCnn;
+  e.training.model = networkKind(e.model);
   e.frontEnd.logMel.stft.sampleRate = e.frontEnd.audio.sampleRate;
   e.validate();
   OutputFolderPolicy policy;
@@ -463,8 +505,16 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     used.insert(used.end(), split.train.begin(), split.train.end());
     used.insert(used.end(), split.validation.begin(), split.validation.end());
     used.insert(used.end(), split.test.begin(), split.test.end());
-    Extracted ex = extract(select(corpus.clips, used), e.frontEnd, e.cache, options.progress,
-                           options.cancel, log);
+    std::unique_ptr<SpeechEncoder> encoder;
+    if (e.model == ExperimentModel::Encoder) {
+      encoder = openEncoder(e.training.encoder, "", log);
+      config["resolved"]["encoder"] = encoderJson(encoder->info());
+      writeFileAtomic(dir / "config.json", dumpJson(config, 2) + "\n");
+    }
+    Extracted ex = encoder ? extractEncoded(select(corpus.clips, used), e.frontEnd.audio, *encoder,
+                                            e.cache, options.progress, options.cancel, log)
+                           : extract(select(corpus.clips, used), e.frontEnd, e.cache,
+                                     options.progress, options.cancel, log);
     if (ex.cancelled) return cancelled("cancelled during preprocessing");
     // `used` lists train, validation and test clips in that order.
     const Part trainPart = collect(corpus.clips, split.train, labelOf, ex, 0);
@@ -481,6 +531,10 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
     record.split = provenanceOf(split, trainPart.clips, valPart.clips, testPart.clips);
     const nlohmann::json provenance = provenanceJson(trainPart, valPart);
     record.failedClips = ex.failed;
+    if (encoder) {
+      record.training.encoderFile = encoder->info().fileName;
+      record.training.encoderHash = encoder->info().hash;
+    }
     std::vector<std::vector<float>> probs;
     std::vector<int> decided;  // SVM votes (see makePredictions)
     log.stage("train");
@@ -526,10 +580,11 @@ RunOutcome runExperiment(const Experiment& given, const RunOptions& options) {
       trainer.setObserver(&tee);
       trainer.setCancelFlag(options.cancel);
       trainer.setDistributed(options.distributed);
-      const nlohmann::json meta = {{"experiment", toJson(e)},
-                                   {"labels", labels},
-                                   {"front_end", toJson(e.frontEnd)},
-                                   {"provenance", provenance}};
+      nlohmann::json meta = {{"experiment", toJson(e)},
+                             {"labels", labels},
+                             {"front_end", toJson(e.frontEnd)},
+                             {"provenance", provenance}};
+      if (encoder) meta["encoder"] = encoderJson(encoder->info());
       const TrainResult result = trainer.train(train, val, int(labels.size()), dir, meta, options.resume);
       if (options.distributed && !options.distributed->primary()) return outcome;  // rank 0 reports
       record.curves = result.history;
@@ -594,6 +649,7 @@ struct LoadedModel {
   nlohmann::json experiment;
   nlohmann::json provenance;  // what the model was trained on; null for older models
   std::string note;  // the checkpoint's integrity note (see CheckpointFile::integrityNote)
+  nlohmann::json encoder;  // model encoder: encoderJson() of the encoder it was trained on; else null
 };
 
 LoadedModel loadModel(const std::string& path, DeviceChoice device = DeviceChoice::Auto) {
@@ -628,6 +684,9 @@ LoadedModel loadModel(const std::string& path, DeviceChoice device = DeviceChoic
     m.frontEnd = frontEndParamsFromJson(meta[key].at("front_end"));
     m.experiment = meta[key].value("experiment", nlohmann::json::object());
     m.provenance = meta[key].value("provenance", nlohmann::json());
+    m.encoder = meta[key].value("encoder", nlohmann::json());
+    if (m.network->model->kind() == ModelKind::EncoderHead && !m.encoder.is_object())
+      throw Error("'" + path + "': checkpoint of model encoder records no encoder file");
   }
   return m;
 }
@@ -719,7 +778,14 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   if (clips.empty()) throw Error("no clips to evaluate with the model's labels");
 
   log.stage("preprocess");
-  Extracted ex = extract(clips, model.frontEnd, options.cache, options.progress, options.cancel, log);
+  std::unique_ptr<SpeechEncoder> encoder;
+  if (model.encoder.is_object())
+    encoder = openEncoder(model.encoder.value("file", std::string()),
+                          model.encoder.value("hash", std::string()), log);
+  Extracted ex = encoder ? extractEncoded(clips, model.frontEnd.audio, *encoder, options.cache,
+                                          options.progress, options.cancel, log)
+                         : extract(clips, model.frontEnd, options.cache, options.progress,
+                                   options.cancel, log);
   if (ex.cancelled) {
     log("cancelled during preprocessing");
     outcome.cancelled = true;
@@ -759,6 +825,10 @@ RunOutcome evaluateCheckpoint(const EvaluateOptions& options) {
   record.training.device = model.svm ? "cpu (libsvm)" : model.network->device.description;
   record.evaluation = EvaluationFacts{recorded, outside};
   record.failedClips = ex.failed;
+  if (encoder) {
+    record.training.encoderFile = encoder->info().fileName;
+    record.training.encoderHash = encoder->info().hash;
+  }
   // Provenance: which speakers trained the model decides whether this evaluation leaks.
   SplitProvenance& sp = record.split;
   sp.protocol = "evaluation";
@@ -803,14 +873,23 @@ std::vector<ClipPrediction> predictFiles(const std::string& checkpoint,
   up.logMel = model.frontEnd.logMel;
   up.nMfcc = model.frontEnd.nMfcc;
   const UtteranceFeatures utterance(up);
-  AudioFrontEnd frontEnd(model.frontEnd.audio);
+  std::unique_ptr<SpeechEncoder> encoder;
+  AudioFrontEndParams audio = model.frontEnd.audio;
+  if (model.encoder.is_object()) {
+    RunLog quiet(nullptr, {});
+    encoder = openEncoder(model.encoder.value("file", std::string()),
+                          model.encoder.value("hash", std::string()), quiet);
+    audio.sampleRate = SpeechEncoder::kSampleRate;
+  }
+  AudioFrontEnd frontEnd(audio);
   std::vector<ClipPrediction> out;
   for (const std::string& file : files) {
     ClipPrediction p;
     p.path = file;
     try {
       const std::vector<float> samples = frontEnd.load(file);
-      CachedFeatures f{logMel.compute(samples), utterance.compute(samples)};
+      CachedFeatures f = encoder ? CachedFeatures{hiddenStatesMatrix(encoder->hiddenStates(samples)), {}}
+                                 : CachedFeatures{logMel.compute(samples), utterance.compute(samples)};
       checkFiniteFeatures(f, file);
       // Each file stands for its own speaker: per-speaker normalisation uses the file's statistics.
       const Scores scores = predictWith(model, {&f}, {file});

@@ -279,6 +279,7 @@ json metricsJson(const RunRecord& record) {
   if (t.epochs > 0) j["epochs"] = t.epochs;
   if (t.parameters > 0) j["parameters"] = t.parameters;
   if (!t.stop.empty()) j["stop"] = t.stop;
+  if (!t.encoderFile.empty()) j["encoder"] = {{"file", t.encoderFile}, {"hash", t.encoderHash}};
   if (t.svmC)
     j["svm"] = {{"c", *t.svmC}, {"gamma", t.svmGamma.value_or(0.0)},
                 {"validation_uar", t.svmValidationUar.value_or(0.0)}};
@@ -430,6 +431,10 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
   t.epochs = int(rd.number(m, "epochs", "", 0.0));
   t.parameters = static_cast<long long>(rd.number(m, "parameters", "", 0.0));
   t.stop = rd.text(m, "stop");
+  if (m.contains("encoder") && m["encoder"].is_object()) {
+    t.encoderFile = rd.text(m["encoder"], "file");
+    t.encoderHash = rd.text(m["encoder"], "hash");
+  }
   if (m.contains("svm") && m["svm"].is_object()) {
     t.svmC = rd.number(m["svm"], "c", "svm.", 0.0);
     t.svmGamma = rd.number(m["svm"], "gamma", "svm.", 0.0);

@@ -64,6 +64,8 @@ struct TrainingFacts {
   int epochs = 0;
   long long parameters = 0;
   std::string stop;              // why training stopped ("max_epochs", "early_stopping", ...)
+  std::string encoderFile;       // model encoder: the encoder's file name ("" for other models)
+  std::string encoderHash;       // model encoder: FNV-1a 64 of its bytes, 16 hex digits
   // SVM: the chosen hyper-parameters and their validation UAR (absent for networks).
   std::optional<double> svmC, svmGamma, svmValidationUar;
 };

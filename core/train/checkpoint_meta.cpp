@@ -40,12 +40,19 @@ CheckpointModelMeta checkpointModelMeta(const nlohmann::json& meta) {
     out.inputRows = intAt(m, "input_rows");
     out.inputCols = intAt(m, "input_cols");
     out.normaliser = FeatureNormaliser::fromJson(meta.at("normalisation"));
+    if (out.model.kind == ModelKind::EncoderHead) out.model.encoderLayers = intAt(m, "encoder_layers");
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("metadata incomplete (") + e.what() + ")");
   }
   if (out.inputRows < 1 || out.inputCols < 1)
     throw Error("metadata: input shape " + std::to_string(out.inputRows) + "x" +
                 std::to_string(out.inputCols) + " is not positive");
+  if (out.model.kind == ModelKind::EncoderHead) {
+    if (out.model.encoderLayers < 1 || out.inputRows % out.model.encoderLayers != 0)
+      throw Error("metadata: " + std::to_string(out.inputRows) + " input rows are not a whole number of " +
+                  std::to_string(out.model.encoderLayers) + " encoder layers");
+    out.model.encoderDim = out.inputRows / out.model.encoderLayers;
+  }
   return out;
 }
 

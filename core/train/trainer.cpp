@@ -398,6 +398,14 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   modelOptions.numClasses = numClasses;
   modelOptions.dropout = o.dropout;
   modelOptions.pretrainedWeights = o.pretrained_weights;
+  if (o.model == ModelKind::EncoderHead) {
+    if (train.encoderLayers < 1 || rows % train.encoderLayers != 0)
+      throw Error("model encoder: the training clips' " + std::to_string(rows) +
+                  " rows are not a whole number of encoder layers (" +
+                  std::to_string(train.encoderLayers) + ")");
+    modelOptions.encoderLayers = train.encoderLayers;
+    modelOptions.encoderDim = rows / train.encoderLayers;
+  }
 
   torch::manual_seed(o.seed);
   SerModel model = makeModel(modelOptions);
@@ -412,6 +420,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   nlohmann::json modelMeta = {{"kind", toString(o.model)},   {"num_classes", numClasses},
                               {"dropout", o.dropout},        {"input_rows", rows},
                               {"input_cols", cols},          {"parameters", result.parameters}};
+  if (o.model == ModelKind::EncoderHead) modelMeta["encoder_layers"] = modelOptions.encoderLayers;
 
   if (resume) {
     CheckpointFile last(result.last_checkpoint);
@@ -424,6 +433,15 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
                     mm.at("kind").get<std::string>() + " with " + mm.at("num_classes").dump() +
                     " classes on " + mm.at("input_rows").dump() + "x" + mm.at("input_cols").dump() +
                     " inputs; cannot resume this run with it");
+      // A model-encoder run resumes only on the encoder file it started with.
+      auto encoderHash = [](const nlohmann::json& run) {
+        if (!run.is_object() || !run.contains("encoder") || !run["encoder"].is_object()) return std::string();
+        return run["encoder"].value("hash", std::string());
+      };
+      const std::string before = encoderHash(m.value("run", nlohmann::json())), now = encoderHash(meta);
+      if (before != now)
+        throw Error("checkpoint '" + result.last_checkpoint.string() + "' was trained on encoder hash '" +
+                    before + "'; cannot resume it with encoder hash '" + now + "'");
       normaliser = FeatureNormaliser::fromJson(m.at("normalisation"));
       if (normaliser.mode() != o.normalisation)
         throw Error("checkpoint '" + result.last_checkpoint.string() + "' used normalisation " +

@@ -72,6 +72,10 @@ DataPlacement dataPlacementFromString(const std::string& name) {
 void TrainerOptions::validate() const {
   if (!pretrained_weights.empty() && model != ModelKind::ResNet18)
     throw ParameterError("pretrained_weights", pretrained_weights, "only with model resnet18");
+  if (!encoder.empty() && model != ModelKind::EncoderHead)
+    throw ParameterError("encoder", encoder, "only with model encoder");
+  if (encoder.empty() && model == ModelKind::EncoderHead)
+    throw ParameterError("encoder", "''", "a TorchScript encoder file with model encoder");
   checkRange("dropout", dropout, 0.0, 0.9);
   checkPositive("learning_rate", learning_rate);
   checkRange("learning_rate", learning_rate, 0.0, 10.0);
@@ -104,6 +108,7 @@ nlohmann::json toJson(const TrainerOptions& o) {
   return {
       {"model", toString(o.model)},
       {"pretrained_weights", o.pretrained_weights},
+      {"encoder", o.encoder},
       {"dropout", o.dropout},
       {"optimizer", toString(o.optimizer)},
       {"learning_rate", o.learning_rate},
@@ -139,7 +144,7 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
   TrainerOptions o;
   if (!json.is_object()) throw ParameterError("trainer options", json.dump(), "a JSON object");
   const std::set<std::string> known = {
-      "model", "pretrained_weights", "dropout", "optimizer", "learning_rate", "weight_decay",
+      "model", "pretrained_weights", "encoder", "dropout", "optimizer", "learning_rate", "weight_decay",
       "momentum", "scheduler", "plateau_patience", "plateau_factor", "epochs", "batch_size",
       "eval_batch_size", "patience", "class_weights", "spec_augment", "mixup_alpha", "noise_std",
       "gain_db", "normalisation", "seed", "threads", "device", "precision", "channels_last",
@@ -170,6 +175,7 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
   };
   getEnum("model", o.model, modelKindFromString);
   get(json, "pretrained_weights", o.pretrained_weights);
+  get(json, "encoder", o.encoder);
   get(json, "dropout", o.dropout);
   getEnum("optimizer", o.optimizer, optimizerKindFromString);
   get(json, "learning_rate", o.learning_rate);

@@ -57,8 +57,11 @@ struct SpecAugmentOptions {
 };
 
 struct TrainerOptions {
-  ModelKind model = ModelKind::CompactCnn;  // "cnn" | "resnet18"
+  ModelKind model = ModelKind::CompactCnn;  // "cnn" | "resnet18" | "encoder"
   std::string pretrained_weights;           // resnet18 only: see loadPretrainedResNet18; empty = none
+  // model encoder only (and required there): the TorchScript speech encoder file
+  // (core/model/speech_encoder.h); it stays frozen, only the head trains.
+  std::string encoder;
   double dropout = 0.3;                     // before the classifier, [0, 0.9]
   OptimizerKind optimizer = OptimizerKind::Adam;
   double learning_rate = 1e-3;              // initial, (0, 10]

@@ -5,7 +5,11 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 
 #include "core/base/json_text.h"
@@ -26,6 +30,7 @@ QComboBox* combo(QWidget* parent, const QStringList& items) {
 TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
     : QWidget(parent),
       model_(new QComboBox(this)),
+      encoder_(new QLineEdit(this)),
       device_(combo(this, {QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")})),
       epochs_(new QSpinBox(this)),
       batch_(new QSpinBox(this)),
@@ -40,8 +45,24 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
   model_->addItem(tr("Compact CNN (cnn)"), QStringLiteral("cnn"));
   model_->addItem(tr("ResNet-18 (resnet18)"), QStringLiteral("resnet18"));
   model_->addItem(tr("Hybrid SVM (svm)"), QStringLiteral("svm"));
+  model_->addItem(tr("Pretrained encoder (encoder)"), QStringLiteral("encoder"));
   model_->setToolTip(tr("cnn trains in minutes on a CPU; resnet18 wants a GPU; svm uses utterance "
-                        "statistics (MFCC, prosody) and needs no epochs"));
+                        "statistics (MFCC, prosody) and needs no epochs; encoder trains a small head "
+                        "on a frozen pretrained speech encoder file"));
+  encoder_->setPlaceholderText(tr("TorchScript file from tools/export_encoder.py"));
+  encoder_->setToolTip(tr("a pretrained speech encoder (wav2vec 2.0, HuBERT, WavLM, ...) exported "
+                          "with tools/export_encoder.py; see the README"));
+  auto* browse = new QPushButton(tr("Browse..."), this);
+  connect(browse, &QPushButton::clicked, this, [this] {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Pretrained speech encoder"),
+                                                      encoder_->text(), tr("TorchScript (*.pt *.pth);;All files (*)"));
+    if (!file.isEmpty()) encoder_->setText(file);
+  });
+  encoderRow_ = new QWidget(this);
+  auto* encoderLayout = new QHBoxLayout(encoderRow_);
+  encoderLayout->setContentsMargins(0, 0, 0, 0);
+  encoderLayout->addWidget(encoder_, 1);
+  encoderLayout->addWidget(browse);
   device_->setToolTip(tr("auto: CUDA when available, else every CPU core"));
   epochs_->setRange(1, 10000);
   batch_->setRange(1, 4096);
@@ -65,6 +86,7 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
   auto* form = new QFormLayout(this);
   form->setContentsMargins(0, 0, 0, 0);
   form->addRow(tr("Model"), model_);
+  form->addRow(tr("Encoder file"), encoderRow_);
   form->addRow(tr("Device"), device_);
   form->addRow(tr("Epochs"), epochs_);
   form->addRow(tr("Batch size"), batch_);
@@ -97,6 +119,7 @@ void TrainingSettingsForm::resetToDefaults() {
 void TrainingSettingsForm::setFrom(const Experiment& e) {
   model_->setCurrentIndex(model_->findData(QString::fromStdString(toString(e.model))));
   const TrainerOptions& t = e.training;
+  encoder_->setText(QString::fromStdString(t.encoder));
   device_->setCurrentText(QString::fromStdString(toString(t.device)));
   epochs_->setValue(t.epochs);
   batch_->setValue(t.batch_size);
@@ -114,6 +137,7 @@ void TrainingSettingsForm::setFrom(const Experiment& e) {
 void TrainingSettingsForm::applyTo(Experiment& e) const {
   e.model = experimentModelFromString(modelName().toStdString());
   TrainerOptions& t = e.training;
+  t.encoder = e.model == ExperimentModel::Encoder ? encoder_->text().trimmed().toStdString() : std::string();
   t.device = deviceChoiceFromString(device_->currentText().toStdString());
   t.epochs = epochs_->value();
   t.batch_size = batch_->value();
@@ -168,6 +192,7 @@ void TrainingSettingsForm::updateEnabled() {
   for (QWidget* w : std::initializer_list<QWidget*>{device_, epochs_, batch_, lr_, optimizer_, scheduler_,
                                                     patience_, specAugment_, mixup_})
     w->setEnabled(network);
+  encoderRow_->setEnabled(modelName() == QLatin1String("encoder"));
 }
 
 }  // namespace ser

@@ -1,5 +1,6 @@
 #pragma once
-// The model and hyper-parameter form of the Training panel: model (cnn, resnet18, svm), device,
+// The model and hyper-parameter form of the Training panel: model (cnn, resnet18, svm, encoder
+// with its file picker), device,
 // epochs, batch size, learning rate, optimizer, scheduler, early-stopping patience, SpecAugment,
 // mixup, seed and the front end's clip length. Field ranges are TrainerOptions'. Defaults follow
 // the device: on a CPU the compact CNN, with CUDA the ResNet-18.
@@ -8,6 +9,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLineEdit;
 class QSpinBox;
 
 namespace ser {
@@ -26,7 +28,7 @@ class TrainingSettingsForm : public QWidget {
   // Restores the defaults for the device (cudaAvailable(): resnet18 and batch 64, else cnn and 32).
   void resetToDefaults();
 
-  QString modelName() const;  // "cnn", "resnet18", "svm"
+  QString modelName() const;  // "cnn", "resnet18", "svm", "encoder"
 
   // Remembers the form between sessions: QSettings "training/form", the model, seed, clip length
   // and the experiment file's "training" object (core's toJson / trainerOptionsFromJson).
@@ -36,6 +38,7 @@ class TrainingSettingsForm : public QWidget {
   bool restoreSettings();
 
   QComboBox* modelCombo() const { return model_; }
+  QLineEdit* encoderEdit() const { return encoder_; }  // the encoder file (model encoder)
   QComboBox* deviceCombo() const { return device_; }
   QSpinBox* epochsSpin() const { return epochs_; }
   QSpinBox* batchSizeSpin() const { return batch_; }
@@ -50,6 +53,8 @@ class TrainingSettingsForm : public QWidget {
   void updateEnabled();
 
   QComboBox* model_;
+  QLineEdit* encoder_;
+  QWidget* encoderRow_ = nullptr;  // encoder_ and its Browse button; enabled with model encoder
   QComboBox* device_;
   QSpinBox* epochs_;
   QSpinBox* batch_;

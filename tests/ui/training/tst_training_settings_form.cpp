@@ -1,10 +1,13 @@
-// The training form remembers its hyper-parameters between sessions (QSettings), and keeps its
-// defaults when nothing, or something unreadable, is remembered.
+// The Training tab's model form: it remembers its hyper-parameters between sessions (QSettings) and
+// keeps its defaults when nothing, or something unreadable, is remembered; the "pretrained encoder"
+// choice with its file field writes model encoder and training.encoder into the experiment, reads
+// them back, and enables the file field only for that model.
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QLineEdit>
 #include <QtTest>
 
 #include "core/experiment/experiment.h"
@@ -20,6 +23,7 @@ class TestTrainingSettingsForm : public QObject {
   void remembersBetweenSessions();
   void nothingRememberedKeepsTheDefaults();
   void unreadableMemoryKeepsTheDefaults();
+  void encoderChoiceWritesTheFile();
 };
 
 void TestTrainingSettingsForm::remembersBetweenSessions() {
@@ -68,6 +72,37 @@ void TestTrainingSettingsForm::unreadableMemoryKeepsTheDefaults() {
     QCOMPARE(form.epochsSpin()->value(), epochs);
     QCOMPARE(form.modelName(), model);
   }
+}
+
+void TestTrainingSettingsForm::encoderChoiceWritesTheFile() {
+  ser::TrainingSettingsForm form;
+  QComboBox* model = form.modelCombo();
+  const int index = model->findData(QStringLiteral("encoder"));
+  QVERIFY(index >= 0);
+  model->setCurrentIndex(model->findData(QStringLiteral("cnn")));
+  QVERIFY(!form.encoderEdit()->isEnabled());
+  model->setCurrentIndex(index);
+  QVERIFY(form.encoderEdit()->isEnabled());
+  QCOMPARE(form.modelName(), QStringLiteral("encoder"));
+  form.encoderEdit()->setText(QStringLiteral("  /models/hubert_base.pt "));
+
+  ser::Experiment e;
+  form.applyTo(e);
+  QCOMPARE(e.model, ser::ExperimentModel::Encoder);
+  QCOMPARE(e.training.encoder, std::string("/models/hubert_base.pt"));
+  QCOMPARE(ser::networkKind(e.model), ser::ModelKind::EncoderHead);
+
+  // Read back into a fresh form.
+  ser::TrainingSettingsForm other;
+  other.setFrom(e);
+  QCOMPARE(other.modelName(), QStringLiteral("encoder"));
+  QCOMPARE(other.encoderEdit()->text(), QStringLiteral("/models/hubert_base.pt"));
+
+  // Another model drops the file: the experiment stays valid for that model.
+  model->setCurrentIndex(model->findData(QStringLiteral("cnn")));
+  form.applyTo(e);
+  QCOMPARE(e.model, ser::ExperimentModel::Cnn);
+  QVERIFY(e.training.encoder.empty());
 }
 
 QTEST_MAIN(TestTrainingSettingsForm)
