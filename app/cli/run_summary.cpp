@@ -4,18 +4,14 @@
 #include <string>
 
 #include "core/base/text.h"
+#include "core/metrics/percent.h"
 
 namespace ser::cli {
 namespace {
 
 std::string percentCi(double v, const std::optional<Interval>& ci, std::size_t speakers) {
-  char buf[96];
-  if (ci)
-    std::snprintf(buf, sizeof buf, "%.1f%% [%.1f, %.1f]", 100 * v, 100 * ci->lo, 100 * ci->hi);
-  else
-    std::snprintf(buf, sizeof buf, "%.1f%% (no interval: %zu speaker%s)", 100 * v, speakers,
-                  speakers == 1 ? "" : "s");
-  return buf;
+  if (ci) return percentText(v) + " [" + percentNumber(ci->lo) + ", " + percentNumber(ci->hi) + "]";
+  return percentText(v) + " (no interval: " + std::to_string(speakers) + (speakers == 1 ? " speaker)" : " speakers)");
 }
 
 }  // namespace

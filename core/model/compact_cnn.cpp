@@ -1,5 +1,7 @@
 #include "core/model/compact_cnn.h"
 
+#include "core/model/batch_norm.h"
+
 namespace ser {
 
 namespace nn = torch::nn;
@@ -9,7 +11,7 @@ CompactCnnImpl::CompactCnnImpl(int numClasses, double dropoutRate) : numClasses_
   int in = 1;
   for (int width : kWidths) {
     blocks->push_back(nn::Conv2d(nn::Conv2dOptions(in, width, 3).padding(1).bias(false)));
-    blocks->push_back(nn::BatchNorm2d(width));
+    blocks->push_back(SyncBatchNorm2d(width));
     blocks->push_back(nn::ReLU(nn::ReLUOptions().inplace(true)));  // BN backward needs no output
     blocks->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(2).ceil_mode(true)));
     in = width;

@@ -18,7 +18,7 @@ EncoderHeadImpl::EncoderHeadImpl(int numLayers, int hiddenDim, int numClasses, d
 
 torch::Tensor EncoderHeadImpl::layerWeights() const { return torch::softmax(layerLogits_, 0); }
 
-torch::Tensor EncoderHeadImpl::forward(torch::Tensor x) {
+torch::Tensor EncoderHeadImpl::embedding(torch::Tensor x) {
   const int64_t batch = x.size(0), frames = x.size(3);
   TORCH_CHECK(x.dim() == 4 && x.size(1) == 1 && x.size(2) == int64_t(layers_) * dim_,
               "encoder head: input rows ", x.size(2), " != layers ", layers_, " x dim ", dim_);
@@ -32,8 +32,11 @@ torch::Tensor EncoderHeadImpl::forward(torch::Tensor x) {
   const torch::Tensor mean = (alpha * seq).sum(1);                                   // [B, D]
   const torch::Tensor var = (alpha * seq * seq).sum(1) - mean * mean;
   const torch::Tensor sd = torch::sqrt(var.clamp_min(1e-6));
-  torch::Tensor z = torch::relu(fc1(torch::cat({mean, sd}, 1)));
-  return fc2(dropout(z));
+  return torch::relu(fc1(torch::cat({mean, sd}, 1)));
 }
+
+torch::Tensor EncoderHeadImpl::head(torch::Tensor embedding) { return fc2(dropout(embedding)); }
+
+torch::Tensor EncoderHeadImpl::forward(torch::Tensor x) { return head(embedding(x)); }
 
 }  // namespace ser

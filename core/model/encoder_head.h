@@ -17,6 +17,10 @@ class EncoderHeadImpl : public SerModelImpl {
 
   EncoderHeadImpl(int numLayers, int hiddenDim, int numClasses, double dropout);
   torch::Tensor forward(torch::Tensor x) override;
+  // The pooled statistics through the first classifier layer: [B, kHiddenUnits] (what fc2 reads).
+  torch::Tensor embedding(torch::Tensor x) override;
+  torch::Tensor head(torch::Tensor embedding) override;
+  int embeddingSize() const override { return kHiddenUnits; }
   ModelKind kind() const override { return ModelKind::EncoderHead; }
   int numClasses() const override { return numClasses_; }
   // The layer weights, softmax of the learned logits: [numLayers], summing to 1.

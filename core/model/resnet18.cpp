@@ -54,12 +54,12 @@ std::string shapeText(const torch::Tensor& t) {
 
 BasicBlockImpl::BasicBlockImpl(int inPlanes, int planes, int stride) {
   conv1 = register_module("conv1", conv(inPlanes, planes, 3, stride, 1));
-  bn1 = register_module("bn1", nn::BatchNorm2d(planes));
+  bn1 = register_module("bn1", SyncBatchNorm2d(planes));
   conv2 = register_module("conv2", conv(planes, planes, 3, 1, 1));
-  bn2 = register_module("bn2", nn::BatchNorm2d(planes));
+  bn2 = register_module("bn2", SyncBatchNorm2d(planes));
   if (stride != 1 || inPlanes != planes)
     downsample = register_module(
-        "downsample", nn::Sequential(conv(inPlanes, planes, 1, stride, 0), nn::BatchNorm2d(planes)));
+        "downsample", nn::Sequential(conv(inPlanes, planes, 1, stride, 0), SyncBatchNorm2d(planes)));
 }
 
 // In-place ReLU and residual sum, as torchvision does: batch norm's backward needs its input, not
@@ -74,7 +74,7 @@ torch::Tensor BasicBlockImpl::forward(torch::Tensor x) {
 
 ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate) : numClasses_(numClasses) {
   conv1 = register_module("conv1", conv(1, 64, 7, 2, 3));
-  bn1 = register_module("bn1", nn::BatchNorm2d(64));
+  bn1 = register_module("bn1", SyncBatchNorm2d(64));
   int inPlanes = 64;
   layer1 = register_module("layer1", makeLayer(inPlanes, 64, 1));
   layer2 = register_module("layer2", makeLayer(inPlanes, 128, 2));
@@ -88,7 +88,7 @@ ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate) : numClasses_(num
   for (auto& module : modules(/*include_self=*/false)) {
     if (auto* c = module->as<nn::Conv2d>()) {
       nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-    } else if (auto* b = module->as<nn::BatchNorm2d>()) {
+    } else if (auto* b = module->as<SyncBatchNorm2d>()) {
       nn::init::ones_(b->weight);
       nn::init::zeros_(b->bias);
     }

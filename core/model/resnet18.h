@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/batch_norm.h"
 #include "core/model/ser_model.h"
 
 namespace ser {
@@ -18,7 +19,7 @@ class BasicBlockImpl : public torch::nn::Module {
 
  private:
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  SyncBatchNorm2d bn1{nullptr}, bn2{nullptr};
   torch::nn::Sequential downsample{nullptr};  // 1x1 conv + BN when shape changes, else null
 };
 TORCH_MODULE(BasicBlock);
@@ -36,7 +37,7 @@ class ResNet18Impl : public SerModelImpl {
  private:
   int numClasses_;
   torch::nn::Conv2d conv1{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr};
+  SyncBatchNorm2d bn1{nullptr};
   torch::nn::Sequential layer1{nullptr}, layer2{nullptr}, layer3{nullptr}, layer4{nullptr};
   torch::nn::Dropout dropout{nullptr};
   torch::nn::Linear fc{nullptr};

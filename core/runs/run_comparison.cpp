@@ -7,6 +7,7 @@
 
 #include "core/base/error.h"
 #include "core/base/text.h"
+#include "core/metrics/percent.h"
 #include "core/runs/run_record.h"
 
 namespace ser {
@@ -29,6 +30,7 @@ ComparedRun comparedRun(const RunRecord& r) {
   c.macroF1 = r.metrics.macroF1;
   c.waCi95 = o.waCi95;
   c.uarCi95 = o.uarCi95;
+  c.macroF1Ci95 = r.metrics.macroF1Ci95;
   return c;
 }
 
@@ -45,10 +47,20 @@ void flatten(const nlohmann::json& j, const std::string& prefix,
   }
 }
 
+// resolved.provenance repeats resolved.split's corpora and speakers for the SVM (whose evaluate
+// reads it beside model.svm; a network keeps it in its checkpoint): not a setting, and a
+// difference there is already a difference in resolved.split.
+bool isRepeatedRecord(const std::string& key) {
+  static const std::string kProvenance = "resolved.provenance";
+  return key.compare(0, kProvenance.size(), kProvenance) == 0 &&
+         (key.size() == kProvenance.size() || key[kProvenance.size()] == '.');
+}
+
 std::vector<ConfigDifference> configDiff(const std::vector<RunRecord>& runs) {
   std::map<std::string, std::vector<std::optional<std::string>>> byKey;
   for (std::size_t i = 0; i < runs.size(); ++i)
     for (auto& [key, value] : flattenConfig(runs[i].config)) {
+      if (isRepeatedRecord(key)) continue;
       auto& values = byKey[key];
       values.resize(runs.size());
       values[i] = value;
@@ -170,26 +182,15 @@ PairedComparison pairRuns(const std::vector<RunRecord>& runs, std::size_t ia, st
   return out;
 }
 
-std::string percent(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", 100 * v);
-  return buf;
-}
-
 std::string percentCi(double v, const std::optional<Interval>& ci) {
-  if (!ci) return percent(v) + " (no interval)";
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "%.1f%% [%.1f, %.1f]", 100 * v, 100 * ci->lo, 100 * ci->hi);
-  return buf;
+  if (!ci) return percentText(v) + " (no interval)";
+  return percentText(v) + " [" + percentNumber(ci->lo) + ", " + percentNumber(ci->hi) + "]";
 }
 
 std::string points(double v, const std::optional<Interval>& ci) {
-  char buf[96];
-  if (ci)
-    std::snprintf(buf, sizeof buf, "%+.1f points [%+.1f, %+.1f]", 100 * v, 100 * ci->lo, 100 * ci->hi);
-  else
-    std::snprintf(buf, sizeof buf, "%+.1f points", 100 * v);
-  return buf;
+  std::string s = pointsNumber(v) + " points";
+  if (ci) s += " [" + pointsNumber(ci->lo) + ", " + pointsNumber(ci->hi) + "]";
+  return s;
 }
 
 std::string corporaText(const ComparedRun& r) {
@@ -237,7 +238,8 @@ nlohmann::json toJson(const RunComparison& c) {
                     {"wa_ci95", intervalJson(r.waCi95)},
                     {"uar", r.uar},
                     {"uar_ci95", intervalJson(r.uarCi95)},
-                    {"macro_f1", r.macroF1}});
+                    {"macro_f1", r.macroF1},
+                    {"macro_f1_ci95", intervalJson(r.macroF1Ci95)}});
   nlohmann::json diff = nlohmann::json::array();
   for (const ConfigDifference& d : c.configDiff) {
     nlohmann::json values = nlohmann::json::array();
@@ -271,9 +273,9 @@ std::string comparisonText(const RunComparison& c) {
                   corporaText(r).c_str(), r.protocol.empty() ? "protocol unknown" : r.protocol.c_str(),
                   r.speakerIndependent ? "" : " (test speakers also trained)");
     out += line;
-    std::snprintf(line, sizeof line, "      WA %s  UAR %s  macro-F1 %.3f  (n = %zu clips, %zu speakers)\n",
-                  percentCi(r.wa, r.waCi95).c_str(), percentCi(r.uar, r.uarCi95).c_str(), r.macroF1, r.n,
-                  r.speakers);
+    std::snprintf(line, sizeof line, "      WA %s  UAR %s  macro-F1 %s  (n = %zu clips, %zu speakers)\n",
+                  percentCi(r.wa, r.waCi95).c_str(), percentCi(r.uar, r.uarCi95).c_str(),
+                  percentCi(r.macroF1, r.macroF1Ci95).c_str(), r.n, r.speakers);
     out += line;
   }
   if (c.runs.size() > 1) {

@@ -28,6 +28,7 @@ struct ComparedRun {
   std::size_t speakers = 0;      // test speakers
   double wa = 0.0, uar = 0.0, macroF1 = 0.0;  // fractions [0, 1]
   std::optional<Interval> waCi95, uarCi95;    // the run's own speaker-bootstrap intervals
+  std::optional<Interval> macroF1Ci95;        // absent in run folders older than macro_f1_ci95
 };
 
 // A configuration key (flattened path, e.g. "training.learning_rate", "corpora[0].path") whose

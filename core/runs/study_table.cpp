@@ -6,6 +6,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
 #include "core/base/json_text.h"
+#include "core/metrics/percent.h"
 #include "core/runs/run_record.h"
 
 namespace ser {
@@ -16,11 +17,7 @@ namespace {
 
 json optionalJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-std::string pct(double v) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(1) << 100.0 * v;
-  return os.str();
-}
+std::string pct(double v) { return percentNumber(v); }
 std::string pct(const std::optional<double>& v) { return v ? pct(*v) : "-"; }
 std::string ci(const std::optional<Interval>& i) {
   return i ? " [" + pct(i->lo) + ", " + pct(i->hi) + "]" : std::string();

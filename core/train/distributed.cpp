@@ -256,6 +256,40 @@ std::vector<double> Distributed::allReduceSum(std::vector<double> values) {
   return std::vector<double>(p, p + values.size());
 }
 
+torch::Tensor Distributed::allReduceSum(const torch::Tensor& tensor, const std::string& what) {
+  torch::NoGradGuard noGrad;
+  torch::Tensor t = tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous().clone();
+  impl_->allReduce(t, c10d::ReduceOp::SUM, what);
+  return t.to(tensor.device(), tensor.scalar_type());
+}
+
+namespace {
+
+// The forward value is the sum over ranks; the backward pass sums the ranks' gradients of that
+// sum (a tensor hook), which is the gradient of a sum of every rank's input.
+class RankSum final : public BatchStatistics {
+ public:
+  explicit RankSum(Distributed* dist) : dist_(dist) {}
+  torch::Tensor allReduceSum(const torch::Tensor& local) override {
+    const torch::Tensor reduced = dist_->allReduceSum(local, "all-reduce of BatchNorm statistics");
+    if (!local.requires_grad()) return reduced;
+    // reduced + exactly zero: the value of the global sum, the gradient path of the local one.
+    torch::Tensor global = reduced + (local - local.detach());
+    Distributed* dist = dist_;
+    global.register_hook([dist](torch::Tensor grad) {
+      return dist->allReduceSum(grad, "all-reduce of BatchNorm statistics' gradients");
+    });
+    return global;
+  }
+
+ private:
+  Distributed* dist_;
+};
+
+}  // namespace
+
+std::shared_ptr<BatchStatistics> Distributed::batchStatistics() { return std::make_shared<RankSum>(this); }
+
 bool Distributed::allReduceGradients(const std::vector<torch::Tensor>& parameters, double weight, bool stop) {
   const auto start = Clock::now();
   torch::NoGradGuard noGrad;

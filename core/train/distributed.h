@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "core/model/batch_norm.h"
+
 namespace ser {
 
 // Where this process sits in a job, from its environment.
@@ -74,6 +76,12 @@ class Distributed {
   std::vector<double> broadcastValues(std::vector<double> values);
   // Elementwise sum over ranks.
   std::vector<double> allReduceSum(std::vector<double> values);
+  // The same for a tensor on any device (returned on its device and in its dtype); `what` names
+  // the collective in errors. Not differentiable.
+  torch::Tensor allReduceSum(const torch::Tensor& tensor, const std::string& what);
+  // Global-batch statistics for SyncBatchNorm2d (see core/model/batch_norm.h): a differentiable
+  // sum over ranks. Valid while this object lives.
+  std::shared_ptr<BatchStatistics> batchStatistics();
 
   // After a backward pass: every parameter's gradient becomes sum over ranks of
   // (weight_r * grad_r), flattened into buckets of options().bucketBytes. With weight_r = the

@@ -185,7 +185,19 @@ struct StepConfig {
   std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)> loss;  // (logits, labels)
   Distributed* distributed = nullptr;           // data-parallel: gradients all-reduced after backward
   std::vector<std::size_t> globalBatchSizes;    // data-parallel: clips of every global batch of the epoch
+  torch::Tensor classWeights;                   // the loss's class weights (undefined: none)
 };
+
+// Data-parallel: the weight of this rank's batch-mean loss in the global batch's mean loss. The
+// loss is a mean over clips weighted by their class weights, so the share is the rank's sum of
+// weights over the global sum (one small all-reduce); without class weights, the clip count's.
+double rankShare(const StepConfig& step, const torch::Tensor& labels, std::size_t localSize,
+                 std::size_t globalSize) {
+  if (!step.classWeights.defined()) return double(localSize) / double(globalSize);
+  const double local = step.classWeights.index_select(0, labels).sum().item<double>();
+  const double global = step.distributed->allReduceSum(std::vector<double>{local})[0];
+  return global > 0.0 ? local / global : double(localSize) / double(globalSize);
+}
 
 // A step whose loss and hit count are still on the device.
 struct PendingStep {
@@ -249,11 +261,14 @@ EpochTotals trainEpoch(SerModelImpl& model, torch::optim::Optimizer& optimizer, 
     if (!step.deferredReadback) settle(record);
 
     clearGradients(optimizer);
-    // Data-parallel: this rank's gradient counts by its share of the global batch.
+    // Data-parallel: this rank's loss counts by its share of the global batch, before the backward
+    // pass, because the synchronised BatchNorm layers send the gradients of their global-batch
+    // statistics to every rank during it; the all-reduce then sums the ranks' gradients.
+    if (step.distributed)
+      loss = loss * rankShare(step, batch.y, batch.size, step.globalBatchSizes[std::size_t(b)]);
     auto reduce = [&] {
       if (!step.distributed) return false;
-      const double share = double(batch.size) / double(step.globalBatchSizes[std::size_t(b)]);
-      return step.distributed->allReduceGradients(params, share, isCancelled(cancel));
+      return step.distributed->allReduceGradients(params, 1.0, isCancelled(cancel));
     };
     if (step.scaler) {
       step.scaler->scaleLoss(loss).backward();
@@ -461,8 +476,10 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   if (dist) {
     syncStart(*dist, *model, *optimizer, state, normaliser, resume);
     result.ranks = world;
+    const int synced = setBatchStatistics(*model, dist->batchStatistics());
     log("Data-parallel: " + dist->description() + ", " + std::to_string(o.batch_size / world) +
         " clips per rank of every batch of " + std::to_string(o.batch_size) +
+        (synced > 0 ? "; BatchNorm statistics over the global batch (" + std::to_string(synced) + " layers)" : "") +
         (dist->options().checkReplicas ? "; replicas compared after every epoch" : ""));
   }
   if (o.channels_last && dev.is_cuda()) toChannelsLast(*model);
@@ -525,6 +542,7 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     step.scaler = scaler.get();
   }
   step.distributed = dist;
+  step.classWeights = classWeights;
   step.loss = [&classWeights](const torch::Tensor& logits, const torch::Tensor& labels) {
     torch::nn::functional::CrossEntropyFuncOptions opts;
     if (classWeights.defined()) opts.weight(classWeights);

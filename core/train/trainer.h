@@ -17,15 +17,15 @@
 // Data parallelism (setDistributed): every rank of a job calls train() with the same sets and
 // options. The epoch's seeded permutation is the same on every rank; each global batch of
 // batch_size clips is cut into worldSize contiguous shards (batch_size must be divisible by the
-// world size), one per rank; after the backward pass the gradients are all-reduced, weighted by
-// each rank's share of the batch, so every step is the step of the global batch's mean loss and
-// the replicas stay identical. (With class_weights the loss is a weighted mean, normalised by
-// the weights of the rank's shard, so the combination is that close, not exact, as well.) Rank 0's parameters and buffers are broadcast at the start (and its
-// run state and optimiser state when resuming, which only rank 0 reads from checkpointDir), and
-// its BatchNorm running statistics after every epoch. BatchNorm normalises each shard by its own
-// batch statistics (no synchronisation), as PyTorch's DistributedDataParallel does without
-// SyncBatchNorm, so a W-rank run is a close, not bit-exact, match of a one-process run with the
-// same global batch. Rank 0 alone validates (the result is broadcast, so every rank takes the same
+// world size), one per rank; each rank's loss is scaled by its share of the batch before the backward
+// pass and the gradients are summed over ranks after it, so every step is the step of the global
+// batch's mean loss and the replicas stay identical. BatchNorm layers normalise by the statistics
+// of the whole global batch (SyncBatchNorm2d, core/model/batch_norm.h, whose backward pass sends
+// the statistics' gradients to every rank), so a W-rank run computes the steps of a one-process
+// run with the same global batch up to float rounding (sums taken in another order). (With
+// class_weights each rank's share is its sum of clip weights over the global sum.) Rank 0's parameters and buffers are broadcast at the start
+// (and its run state and optimiser state when resuming, which only rank 0 reads from
+// checkpointDir), and its BatchNorm running statistics after every epoch. Rank 0 alone validates (the result is broadcast, so every rank takes the same
 // early-stopping and learning-rate decisions), writes checkpoints and reports to the observer. A
 // last global batch too small to give every rank two clips is left out of that epoch.
 //

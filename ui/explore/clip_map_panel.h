@@ -47,7 +47,7 @@ class ClipMapPanel : public QWidget {
   void compute();
 
   const ClipMap& map() const { return map_; }
-  bool isComputing() const { return bool(job_); }
+  bool isComputing() const { return !job_.isNull(); }
   ClipMapView* view() const { return view_; }
   QTableWidget* table() const { return table_; }
   ClipPreview* preview() const { return preview_; }

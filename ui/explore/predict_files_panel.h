@@ -37,7 +37,7 @@ class PredictFilesPanel : public QWidget {
   // Writes path, predicted, p_<label>..., error. Returns false with `error` set when it cannot.
   bool exportCsv(const QString& path, QString* error = nullptr) const;
 
-  bool isBusy() const { return bool(job_) || !pending_.isEmpty(); }
+  bool isBusy() const { return !job_.isNull() || !pending_.isEmpty(); }
   const std::vector<ClipPrediction>& predictions() const { return rows_; }
   const std::vector<std::string>& labels() const { return labels_; }
   QTableWidget* table() const { return table_; }

@@ -55,7 +55,7 @@ QString recallBySexText(const MetricsReport& m, std::size_t c, Sex sex) {
 }
 
 QString intervalText(const std::optional<Interval>& ci, std::size_t speakers) {
-  if (ci) return QObject::tr("95% CI %1 to %2").arg(100 * ci->lo, 0, 'f', 1).arg(100 * ci->hi, 0, 'f', 1);
+  if (ci) return QObject::tr("95% CI %1 to %2").arg(percentNumberText(ci->lo), percentNumberText(ci->hi));
   return QObject::tr("no interval: %1 speakers").arg(speakers);
 }
 

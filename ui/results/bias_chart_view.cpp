@@ -183,10 +183,10 @@ void BiasChartView::setRun(const RunRecord& run) {
     return;
   }
   const double g = m.sexGap->femaleMinusMaleWa;
-  QString text = tr("<b>Female \u2212 male WA:</b> %1%2 points").arg(g >= 0 ? "+" : "").arg(100 * g, 0, 'f', 1);
+  QString text = tr("<b>Female \u2212 male WA:</b> %1 points").arg(pointsText(g));
   if (const auto& ci = m.sexGap->ci95) {
     const bool clear = ci->lo > 0 || ci->hi < 0;
-    text += tr(" (95% interval over speakers %1 to %2)").arg(100 * ci->lo, 0, 'f', 1).arg(100 * ci->hi, 0, 'f', 1);
+    text += tr(" (95% interval over speakers %1 to %2)").arg(percentNumberText(ci->lo), percentNumberText(ci->hi));
     text += clear ? tr(" \u2014 <span style='color:%1'><b>the interval excludes zero: a gap.</b></span>")
                         .arg(warningColor().name())
                   : tr(" \u2014 the interval includes zero: no clear gap on this test set.");

@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/results/metrics_format.h"
+
 namespace ser {
 namespace {
 
@@ -57,7 +59,7 @@ double ConfusionMatrixView::rowShare(int row, int col) const {
 }
 
 QString ConfusionMatrixView::cellText(int row, int col) const {
-  if (normalized_) return QString::number(100.0 * rowShare(row, col), 'f', 0) + QLatin1Char('%');
+  if (normalized_) return percentNumberText(rowShare(row, col), 0) + QLatin1Char('%');
   return QString::number(counts_[row][col], 'g', 10);
 }
 
@@ -234,7 +236,7 @@ bool ConfusionMatrixView::event(QEvent* event) {
                          tr("True %1, predicted %2: %3 clips (%4% of %1)")
                              .arg(labels_[r], labels_[c])
                              .arg(counts_[r][c], 0, 'g', 10)
-                             .arg(100.0 * rowShare(r, c), 0, 'f', 1),
+                             .arg(percentNumberText(rowShare(r, c))),
                          this);
     else
       QToolTip::hideText();

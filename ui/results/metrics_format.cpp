@@ -4,18 +4,25 @@
 
 #include <QObject>
 
+#include "core/metrics/percent.h"
+
 namespace ser {
 
-QString formatPercent(double fraction) {
-  if (std::isnan(fraction)) return QStringLiteral("\u2013");
-  return QString::number(100.0 * fraction, 'f', 1) + QLatin1Char('%');
+QString formatPercent(double fraction) { return QString::fromStdString(percentText(fraction)); }
+
+QString percentNumberText(double fraction, int decimals) {
+  return QString::fromStdString(percentNumber(fraction, decimals));
+}
+
+QString pointsText(double difference, int decimals) {
+  return QString::fromStdString(pointsNumber(difference, decimals));
 }
 
 QString formatPercentCi(double fraction, const std::optional<Interval>& ci,
                         std::optional<std::size_t> speakers) {
   QString s = formatPercent(fraction);
   if (ci)
-    s += QStringLiteral(" [%1\u2013%2]").arg(100.0 * ci->lo, 0, 'f', 1).arg(100.0 * ci->hi, 0, 'f', 1);
+    s += QStringLiteral(" [%1\u2013%2]").arg(percentNumberText(ci->lo), percentNumberText(ci->hi));
   else if (speakers)
     s += *speakers == 1 ? QObject::tr(" (1 speaker: no interval)")
                         : QObject::tr(" (%1 speakers: no interval)").arg(*speakers);

@@ -10,8 +10,12 @@
 
 namespace ser {
 
-// A fraction as a percentage with one decimal ("75.0%"); "–" for NaN.
+// A fraction as a percentage with one decimal ("75.0%"); "–" for NaN. Rounded as everywhere
+// else (core/metrics/percent.h), so GUI, CLI and report show the same digits.
 QString formatPercent(double fraction);
+// The number alone, "75.0" (decimals as given), and a signed difference in points, "+3.5".
+QString percentNumberText(double fraction, int decimals = 1);
+QString pointsText(double difference, int decimals = 1);
 // "75.0% [58.3–91.7]"; without an interval: "75.0% (2 speakers: no interval)" when `speakers`
 // is given and below what an interval needs, else just the percentage.
 QString formatPercentCi(double fraction, const std::optional<Interval>& ci,

@@ -90,7 +90,7 @@ void RunSummaryHeader::setRun(const RunRecord& run) {
          "in brackets, from a bootstrap over speakers. %10</span>")
           .arg(formatPercentCi(m.overall.wa, m.overall.waCi95, m.overall.speakers),
                formatPercentCi(m.overall.uar, m.overall.uarCi95, m.overall.speakers),
-               QString::number(100.0 * m.macroF1, 'f', 1) + QLatin1Char('%'),
+               formatPercent(m.macroF1),
                QString::number(m.overall.n), QString::number(m.overall.speakers),
                model.toHtmlEscaped(), protocolText(run).toHtmlEscaped(),
                QString::number(run.labels().size()), formatPercent(m.chance()),

@@ -29,9 +29,9 @@ QStringList studyTableHeaders() {
 QStringList studyTableCells(const StudyRow& row) {
   auto gap = [&]() -> QString {
     if (!row.sexGap) return QStringLiteral("\u2013");
-    QString s = QStringLiteral("%1%2").arg(*row.sexGap >= 0 ? "+" : "").arg(100 * *row.sexGap, 0, 'f', 1);
+    QString s = pointsText(*row.sexGap);
     if (row.sexGapCi95)
-      s += QStringLiteral(" [%1, %2]").arg(100 * row.sexGapCi95->lo, 0, 'f', 1).arg(100 * row.sexGapCi95->hi, 0, 'f', 1);
+      s += QStringLiteral(" [%1, %2]").arg(percentNumberText(row.sexGapCi95->lo), percentNumberText(row.sexGapCi95->hi));
     return s;
   };
   auto opt = [](const std::optional<double>& v) { return v ? formatPercent(*v) : QStringLiteral("\u2013"); };

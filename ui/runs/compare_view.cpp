@@ -26,8 +26,8 @@ namespace ser {
 namespace {
 
 QString points(double v, const std::optional<Interval>& ci) {
-  QString s = QString::asprintf("%+.1f points", 100 * v);
-  if (ci) s += QString::asprintf(" [%+.1f, %+.1f]", 100 * ci->lo, 100 * ci->hi);
+  QString s = pointsText(v) + QObject::tr(" points");
+  if (ci) s += QStringLiteral(" [%1, %2]").arg(pointsText(ci->lo), pointsText(ci->hi));
   return s;
 }
 
@@ -198,7 +198,8 @@ void CompareView::fillSummary() {
     setCell(metrics_, row, 4, QString::number(r.n));
     setCell(metrics_, row, 5, formatPercentCi(r.wa, r.waCi95, r.speakers));
     setCell(metrics_, row, 6, formatPercentCi(r.uar, r.uarCi95, r.speakers));
-    setCell(metrics_, row, 7, QString::number(r.macroF1, 'f', 3), tr("macro-F1 has no interval"));
+    setCell(metrics_, row, 7, formatPercentCi(r.macroF1, r.macroF1Ci95, r.speakers),
+            r.macroF1Ci95 ? QString() : tr("run folder written before serwb recorded macro-F1's interval"));
   }
   metrics_->resizeColumnsToContents();
   fitHeight(metrics_);

@@ -249,6 +249,17 @@ void TestRunComparison::configDiffListsOnlyDifferingKeys() {
   QCOMPARE(QString::fromStdString(*c.configDiff[3].values[1]), QString("2"));
 
   QVERIFY(ser::compareRuns({a, a}).configDiff.empty());
+
+  // The SVM repeats the split's speakers under resolved.provenance; a network does not. That is no
+  // difference of configuration (resolved.split says the same), but a key beside it still is.
+  auto svm = a;
+  svm.config["resolved"] = nlohmann::json::parse(
+      R"({"provenance": {"train_speakers": ["ravdess:01"]}, "provenance_note": "x", "split": {"protocol": "speakers"}})");
+  auto cnn = a;
+  cnn.config["resolved"] = nlohmann::json::parse(R"({"split": {"protocol": "speakers"}})");
+  const ser::RunComparison mixed = ser::compareRuns({svm, cnn});
+  QCOMPARE(mixed.configDiff.size(), std::size_t(1));
+  QCOMPARE(QString::fromStdString(mixed.configDiff[0].key), QString("resolved.provenance_note"));
 }
 
 void TestRunComparison::pairedBootstrapDrawsTheSameSpeakersForBoth() {

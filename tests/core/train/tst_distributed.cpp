@@ -181,6 +181,100 @@ class TestDistributed : public QObject {
     QVERIFY(stops[0] && stops[1]);  // rank 1 asked to stop: both hear it
   }
 
+  void batchNormUsesTheGlobalBatch() {
+    // Two ranks holding 5 and 3 of 8 clips, each through its own SyncBatchNorm2d with the same
+    // weights: outputs, input gradients, parameter gradients (summed over ranks) and running
+    // statistics equal one BatchNorm2d over all 8 clips, to float rounding. The mean is far from
+    // zero, so a one-pass variance would show.
+    torch::manual_seed(7);
+    const torch::Tensor x = torch::randn({8, 3, 4, 5}) * 2.0 + 5.0;
+    const torch::Tensor upstream = torch::randn({8, 3, 4, 5});
+    const torch::Tensor gamma = torch::rand({3}) + 0.5, beta = torch::randn({3});
+    auto init = [&](torch::Tensor& weight, torch::Tensor& bias) {
+      torch::NoGradGuard noGrad;
+      weight.copy_(gamma);
+      bias.copy_(beta);
+    };
+    // The reference is libtorch's own BatchNorm2d over the whole batch.
+    torch::nn::BatchNorm2d reference(3);
+    init(reference->weight, reference->bias);
+    const torch::Tensor xr = x.clone().set_requires_grad(true);
+    const torch::Tensor expected = reference->forward(xr);
+    (expected * upstream).sum().backward();
+
+    const std::int64_t split[] = {0, 5, 8};
+    std::vector<torch::Tensor> out(2), inGrad(2), weightGrad(2), biasGrad(2), runMean(2), runVar(2);
+    std::vector<int> layers(2);
+    const auto errors = onTwoRanks([&](int r, Distributed& d) {
+      SyncBatchNorm2d bn(3);
+      init(bn->weight, bn->bias);
+      // Inside a model, as the trainer sets it.
+      torch::nn::Sequential model(torch::nn::Identity(), bn);
+      layers[std::size_t(r)] = setBatchStatistics(*model, d.batchStatistics());
+      const torch::Tensor local = x.slice(0, split[r], split[r + 1]).clone().set_requires_grad(true);
+      const torch::Tensor y = model->forward(local);
+      (y * upstream.slice(0, split[r], split[r + 1])).sum().backward();
+      out[std::size_t(r)] = y.detach();
+      inGrad[std::size_t(r)] = local.grad();
+      weightGrad[std::size_t(r)] = d.allReduceSum(bn->weight.grad(), "test");
+      biasGrad[std::size_t(r)] = d.allReduceSum(bn->bias.grad(), "test");
+      runMean[std::size_t(r)] = bn->running_mean.clone();
+      runVar[std::size_t(r)] = bn->running_var.clone();
+    });
+    QVERIFY2(errors[0].empty() && errors[1].empty(), (errors[0] + " | " + errors[1]).c_str());
+    QCOMPARE(layers, std::vector<int>({1, 1}));
+    auto close = [](const torch::Tensor& a, const torch::Tensor& b) {
+      return torch::allclose(a, b, /*rtol=*/1e-5, /*atol=*/1e-5);
+    };
+    QVERIFY(close(torch::cat({out[0], out[1]}), expected.detach()));
+    QVERIFY(close(torch::cat({inGrad[0], inGrad[1]}), xr.grad()));
+    for (int r = 0; r < 2; ++r) {
+      QVERIFY(close(weightGrad[std::size_t(r)], reference->weight.grad()));
+      QVERIFY(close(biasGrad[std::size_t(r)], reference->bias.grad()));
+      QVERIFY(close(runMean[std::size_t(r)], reference->running_mean));
+      QVERIFY(close(runVar[std::size_t(r)], reference->running_var));
+    }
+    // Each rank's own statistics would differ: the test above can fail.
+    QVERIFY(!close(torch::cat({reference->forward(x.slice(0, 0, 5)), reference->forward(x.slice(0, 5, 8))}).detach(),
+                   expected.detach()));
+  }
+
+  void batchNormAloneIsTorchsBatchNorm() {
+    // Without statistics from other ranks, SyncBatchNorm2d is torch::nn::BatchNorm2d: the same
+    // state names (checkpoints load either way) and bit-identical outputs, gradients and running
+    // statistics in training and evaluation.
+    torch::manual_seed(3);
+    torch::nn::BatchNorm2d theirs(4);
+    SyncBatchNorm2d ours(4);
+    QVERIFY(!ours->synchronised());
+    QCOMPARE(ours->named_parameters().keys(), theirs->named_parameters().keys());
+    QCOMPARE(ours->named_buffers().keys(), theirs->named_buffers().keys());
+    {
+      torch::NoGradGuard noGrad;
+      theirs->weight.uniform_(0.5, 1.5);
+      theirs->bias.normal_();
+      ours->weight.copy_(theirs->weight);
+      ours->bias.copy_(theirs->bias);
+    }
+    for (int step = 0; step < 3; ++step) {
+      const torch::Tensor x = torch::randn({6, 4, 3, 7}) * 3.0 + 1.0;
+      const torch::Tensor a = x.clone().set_requires_grad(true), b = x.clone().set_requires_grad(true);
+      const torch::Tensor ya = theirs->forward(a), yb = ours->forward(b);
+      QVERIFY(torch::equal(ya, yb));
+      ya.square().sum().backward();
+      yb.square().sum().backward();
+      QVERIFY(torch::equal(a.grad(), b.grad()));
+      QVERIFY(torch::equal(theirs->weight.grad(), ours->weight.grad()));
+    }
+    QVERIFY(torch::equal(theirs->running_mean, ours->running_mean));
+    QVERIFY(torch::equal(theirs->running_var, ours->running_var));
+    QVERIFY(torch::equal(theirs->num_batches_tracked, ours->num_batches_tracked));
+    theirs->eval();
+    ours->eval();
+    const torch::Tensor x = torch::randn({2, 4, 3, 7});
+    QVERIFY(torch::equal(theirs->forward(x), ours->forward(x)));
+  }
+
   void broadcastsCopyRankZero() {
     std::vector<torch::Tensor> weights(2), counters(2);
     std::vector<std::string> bytes(2);

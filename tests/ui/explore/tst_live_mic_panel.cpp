@@ -47,7 +47,7 @@ constexpr int kRate = 16000;
 
 // 16-bit samples of a sine of amplitude `amp` at 220 Hz, samples [from, from + n).
 std::vector<qint16> sine(double amp, long from, int n) {
-  std::vector<qint16> out(std::size_t(n));
+  std::vector<qint16> out(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i)
     out[std::size_t(i)] = qint16(std::lround(amp * 32767.0 * std::sin(2 * M_PI * 220.0 * double(from + i) / kRate)));
   return out;

@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include "core/runs/run_record.h"
+#include "core/metrics/percent.h"
 #include "core/runs/study_table.h"
 #include "tests/core/runs/run_fixture.h"
 #include "tests/ui/results/snapshot.h"
@@ -43,6 +44,7 @@ class TestResultsPanel : public QObject {
   void speakersInNaturalOrder();
   void curvesOrNote();
   void studyTable();
+  void percentagesRoundAsTheCliDoes();
 
  private:
   ser::RunRecord load(const RunFixtureOptions& o = {});
@@ -262,6 +264,17 @@ void TestResultsPanel::studyTable() {
   QCOMPARE(spy.at(0).at(0).toString(), dir.path() + "/acted-cnn");
   panel.resize(900, 650);
   ser::testing::snapshot(&panel, "study_table");
+}
+
+void TestResultsPanel::percentagesRoundAsTheCliDoes() {
+  // 0.4125 * 100 is exactly 41.25: QString::number rounds that tie up (41.3), printf to even
+  // (41.2). Every view goes through core/metrics/percent.h, so GUI, CLI and report agree.
+  QCOMPARE(ser::percentNumber(0.4125), std::string("41.2"));
+  QCOMPARE(ser::formatPercent(0.4125), QStringLiteral("41.2%"));
+  QCOMPARE(ser::formatPercentCi(0.5, ser::Interval{0.4125, 0.6375}), QStringLiteral("50.0% [41.2\u201363.7]"));
+  QCOMPARE(ser::pointsText(-0.035), QStringLiteral("-3.5"));
+  QCOMPARE(ser::pointsText(0.0125), QStringLiteral("+1.2"));
+  QCOMPARE(ser::formatPercent(std::nan("")), QStringLiteral("\u2013"));
 }
 
 QTEST_MAIN(TestResultsPanel)

@@ -15,6 +15,7 @@
 #include "tests/ui/results/snapshot.h"
 #include "ui/results/bias_chart_view.h"
 #include "ui/results/confusion_matrix_view.h"
+#include "ui/results/metrics_format.h"
 #include "ui/runs/compare_view.h"
 
 using namespace ser;
@@ -88,7 +89,7 @@ void TestCompareView::summaryShowsTheComparison() {
   QCOMPARE(row0[4], QString("24"));
   QVERIFY2(row0[5].startsWith("75.0% ["), qPrintable(row0[5]));  // WA with its interval
   QVERIFY(rowTexts(m, 1)[5].startsWith("91.7% ["));               // 22 of 24
-  QCOMPARE(rowTexts(m, 1)[7], QString::number(b_.metrics.macroF1, 'f', 3));
+  QCOMPARE(rowTexts(m, 1)[7], formatPercentCi(b_.metrics.macroF1, b_.metrics.macroF1Ci95, b_.metrics.overall.speakers));
 
   QTableWidget* cfg = view.configTable();
   QCOMPARE(cfg->rowCount(), 1);
