@@ -76,15 +76,16 @@ class AudioSource {
       throw Error("'" + path + "': cannot stat (" + std::strerror(err) + ")");
     }
     size_ = static_cast<sf_count_t>(st.st_size);
-    head_.resize(static_cast<std::size_t>(std::min(size_, headBytes)));
-    const sf_count_t got = readAt(head_.data(), static_cast<sf_count_t>(head_.size()), 0);
+    headSize_ = std::max<sf_count_t>(0, std::min(size_, headBytes));
+    head_.reset(new char[static_cast<std::size_t>(headSize_)]);  // not zeroed: read() fills it
+    const sf_count_t got = readAt(head_.get(), headSize_, 0);
     if (got < 0) {
       const int err = errno;
       ::close(fd_);
       throw Error("'" + path + "': cannot read (" + std::strerror(err) + ")");
     }
-    if (got < static_cast<sf_count_t>(head_.size())) {  // shorter than fstat said (truncated)
-      head_.resize(static_cast<std::size_t>(got));
+    if (got < headSize_) {  // shorter than fstat said (truncated meanwhile)
+      headSize_ = got;
       size_ = got;
     }
   }
@@ -122,10 +123,9 @@ class AudioSource {
     AudioSource& s = self(user);
     char* dst = static_cast<char*>(ptr);
     sf_count_t done = 0;
-    const auto head = static_cast<sf_count_t>(s.head_.size());
-    if (s.pos_ < head && count > 0) {
-      done = std::min(count, head - s.pos_);
-      std::memcpy(dst, s.head_.data() + s.pos_, static_cast<std::size_t>(done));
+    if (s.pos_ < s.headSize_ && count > 0) {
+      done = std::min(count, s.headSize_ - s.pos_);
+      std::memcpy(dst, s.head_.get() + s.pos_, static_cast<std::size_t>(done));
     }
     if (done < count) {
       const sf_count_t more = s.readAt(dst + done, count - done, s.pos_ + done);
@@ -139,7 +139,8 @@ class AudioSource {
   int fd_ = -1;
   sf_count_t size_ = 0;
   sf_count_t pos_ = 0;
-  std::vector<char> head_;  // the file's bytes [0, head_.size())
+  std::unique_ptr<char[]> head_;  // the file's bytes [0, headSize_)
+  sf_count_t headSize_ = 0;
   SF_VIRTUAL_IO io_{&AudioSource::length, &AudioSource::seek, &AudioSource::read,
                     &AudioSource::write, &AudioSource::tell};
 };
