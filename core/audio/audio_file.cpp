@@ -123,13 +123,31 @@ class AudioSource {
     AudioSource& s = self(user);
     char* dst = static_cast<char*>(ptr);
     sf_count_t done = 0;
-    if (s.pos_ < s.headSize_ && count > 0) {
-      done = std::min(count, s.headSize_ - s.pos_);
-      std::memcpy(dst, s.head_.get() + s.pos_, static_cast<std::size_t>(done));
-    }
+    // From memory: the head, or the window of the last read beyond it.
+    auto fromMemory = [&](const char* bytes, sf_count_t start, sf_count_t size) {
+      const sf_count_t at = s.pos_ + done;
+      if (done < count && at >= start && at < start + size) {
+        const sf_count_t n = std::min(count - done, start + size - at);
+        std::memcpy(dst + done, bytes + (at - start), static_cast<std::size_t>(n));
+        done += n;
+      }
+    };
+    fromMemory(s.head_.get(), 0, s.headSize_);
+    fromMemory(s.window_.get(), s.windowStart_, s.windowSize_);
     if (done < count) {
-      const sf_count_t more = s.readAt(dst + done, count - done, s.pos_ + done);
-      if (more > 0) done += more;
+      const sf_count_t at = s.pos_ + done;
+      if (count - done >= kWindow) {  // a large read goes straight to the caller
+        const sf_count_t more = s.readAt(dst + done, count - done, at);
+        if (more > 0) done += more;
+      } else {
+        // Small reads beyond the head (the chunks after a WAV's data: LIST, bext, ... a few
+        // bytes each) come from one read-ahead window, not a system call each.
+        if (!s.window_) s.window_.reset(new char[static_cast<std::size_t>(kWindow)]);
+        const sf_count_t got = s.readAt(s.window_.get(), kWindow, at);
+        s.windowStart_ = at;
+        s.windowSize_ = std::max<sf_count_t>(0, got);
+        fromMemory(s.window_.get(), s.windowStart_, s.windowSize_);
+      }
     }
     s.pos_ += done;
     return done;
@@ -139,8 +157,12 @@ class AudioSource {
   int fd_ = -1;
   sf_count_t size_ = 0;
   sf_count_t pos_ = 0;
+  static constexpr sf_count_t kWindow = 16 * 1024;
   std::unique_ptr<char[]> head_;  // the file's bytes [0, headSize_)
   sf_count_t headSize_ = 0;
+  std::unique_ptr<char[]> window_;  // the file's bytes [windowStart_, windowStart_ + windowSize_)
+  sf_count_t windowStart_ = 0;
+  sf_count_t windowSize_ = 0;
   SF_VIRTUAL_IO io_{&AudioSource::length, &AudioSource::seek, &AudioSource::read,
                     &AudioSource::write, &AudioSource::tell};
 };
