@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -167,6 +168,16 @@ class AudioSource {
                     &AudioSource::write, &AudioSource::tell};
 };
 
+bool anyNonFinite(const float* x, std::size_t n) {
+  std::uint32_t all = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t u;
+    std::memcpy(&u, &x[i], sizeof u);
+    all |= static_cast<std::uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+  }
+  return all != 0;
+}
+
 constexpr sf_count_t kHeaderHead = 16 * 1024;          // read for a header check
 constexpr sf_count_t kWholeFileLimit = 64 << 20;       // decoded from memory up to this size
 
@@ -226,12 +237,14 @@ MonoAudio loadMono(const std::string& path) {
     throw Error("'" + path + "': decoding failed (" + sf_strerror(f.get()) + ")");
   if (out.samples.empty()) throw Error("'" + path + "': no audio frames could be decoded");
   // A float file can hold NaN or infinity; a downmix of huge values can overflow to infinity.
-  const auto bad = std::find_if(out.samples.begin(), out.samples.end(),
-                                [](float v) { return !std::isfinite(v); });
-  if (bad != out.samples.end())
+  // First a branch-free pass that vectorises (an all-ones exponent marks both), then the search.
+  if (anyNonFinite(out.samples.data(), out.samples.size())) {
+    const auto bad = std::find_if(out.samples.begin(), out.samples.end(),
+                                  [](float v) { return !std::isfinite(v); });
     throw Error("'" + path + "': sample " + std::to_string(bad - out.samples.begin()) +
                 " is not a finite number (" + (std::isnan(*bad) ? "NaN" : "infinity") +
                 "): damaged audio");
+  }
   return out;
 }
 
