@@ -3,8 +3,10 @@
 // Key: the audio file's identity (absolute path, size, modification time) and the front-end
 // fingerprint. Entries are written atomically (temp file + rename), so a crash or cancel never
 // leaves a half-written entry; a corrupt entry reads as a miss.
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/features/feature_matrix.h"
@@ -44,5 +46,8 @@ std::string defaultFeatureCacheDir();
 // Serialisation used by the cache (exposed for tests).
 std::string serialiseFeatures(const CachedFeatures& f);
 std::optional<CachedFeatures> deserialiseFeatures(const std::string& bytes);
+// The checksum that ends an entry, over the bytes before it (not cryptographic: it catches torn
+// and corrupted entries).
+std::uint64_t featureEntryChecksum(std::string_view bytes);
 
 }  // namespace ser

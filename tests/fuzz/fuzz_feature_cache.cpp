@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string>
 
-#include "core/base/hash.h"
 #include "core/features/feature_cache.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -15,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   std::string bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   if (data[0] & 1) {
-    const std::uint64_t sum = Fnv1a64().addBytes(bytes).value();
+    const std::uint64_t sum = featureEntryChecksum(bytes);
     bytes.append(reinterpret_cast<const char*>(&sum), sizeof sum);
   }
   const std::optional<CachedFeatures> features = deserialiseFeatures(bytes);

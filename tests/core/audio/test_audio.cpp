@@ -38,19 +38,29 @@ void writeText(const std::string& path, const std::string& text) {
 class TestAudio : public QObject {
   Q_OBJECT
  private slots:
+  // Lengths around the decoder's 8192-frame blocks, and files longer than the 16 KB that the
+  // header check reads in one go.
   void wavAndFlacRoundTrip_data() {
     QTest::addColumn<QString>("ext");
     QTest::addColumn<int>("channels");
-    QTest::newRow("wav mono") << "wav" << 1;
-    QTest::newRow("wav stereo") << "wav" << 2;
-    QTest::newRow("flac mono") << "flac" << 1;
+    QTest::addColumn<int>("frames");
+    QTest::newRow("wav mono") << "wav" << 1 << 8000;
+    QTest::newRow("wav stereo") << "wav" << 2 << 8000;
+    QTest::newRow("flac mono") << "flac" << 1 << 8000;
+    QTest::newRow("wav mono, one block") << "wav" << 1 << 8192;
+    QTest::newRow("wav mono, one block and a frame") << "wav" << 1 << 8193;
+    QTest::newRow("flac mono, one block and a frame") << "flac" << 1 << 8193;
+    QTest::newRow("wav stereo, 3 s") << "wav" << 2 << 48000;
+    QTest::newRow("flac mono, 3 s") << "flac" << 1 << 48000;
   }
   void wavAndFlacRoundTrip() {
     QFETCH(QString, ext);
     QFETCH(int, channels);
+    QFETCH(int, frames);
     QTemporaryDir dir;
     const std::string path = dir.path().toStdString() + "/a." + ext.toStdString();
-    const auto s = sine(440.0, 16000, 0.5);
+    auto s = sine(440.0, 16000, 3.0);
+    s.resize(static_cast<std::size_t>(frames));
     ser::writeAudio(path, s, 16000, channels);
     const ser::AudioInfo info = ser::readAudioInfo(path);
     QCOMPARE(info.sampleRate, 16000);

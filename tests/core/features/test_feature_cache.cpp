@@ -89,6 +89,43 @@ class TestFeatureCache : public QObject {
     QVERIFY(!ser::deserialiseFeatures(std::string(64, 'x')).has_value());
   }
 
+  // The entry checksum catches every single-bit flip, at every position of a clip-sized entry's
+  // words and tail, a truncation, and two words swapped (within a lane and across lanes).
+  void checksumCatchesDamage() {
+    ser::CachedFeatures f;
+    f.logMel = ser::FeatureMatrix(64, 301);
+    for (std::size_t i = 0; i < f.logMel.data.size(); ++i)
+      f.logMel.data[i] = std::sin(0.01f * static_cast<float>(i));
+    f.utterance.assign(62, 0.25f);
+    const std::string bytes = ser::serialiseFeatures(f);
+    const std::string body = bytes.substr(0, bytes.size() - 8);
+    QCOMPARE(body.size() % 32 == 0, false);  // a tail of loose bytes too
+    const std::uint64_t sum = ser::featureEntryChecksum(body);
+    int missed = 0;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      for (int bit = 0; bit < 8; ++bit) {
+        std::string damaged = body;
+        damaged[i] = static_cast<char>(damaged[i] ^ (1 << bit));
+        missed += ser::featureEntryChecksum(damaged) == sum;
+      }
+    }
+    QCOMPARE(missed, 0);
+    QVERIFY(ser::featureEntryChecksum(body.substr(0, body.size() - 1)) != sum);
+    QVERIFY(ser::featureEntryChecksum(body + '\0') != sum);
+    for (std::size_t other : {std::size_t(32), std::size_t(8)}) {  // same lane, next lane
+      std::string swapped = body;
+      std::swap_ranges(swapped.begin() + 64, swapped.begin() + 72, swapped.begin() + 64 + other);
+      QVERIFY(swapped != body);
+      QVERIFY(ser::featureEntryChecksum(swapped) != sum);
+    }
+    // A format-1 entry (other magic) is a miss, whatever its checksum.
+    std::string v1 = body;
+    v1[7] = '1';
+    const std::uint64_t v1sum = ser::featureEntryChecksum(v1);
+    v1.append(reinterpret_cast<const char*>(&v1sum), sizeof v1sum);
+    QVERIFY(!ser::deserialiseFeatures(v1).has_value());
+  }
+
   void keyFollowsFileIdentityAndParameters() {
     QTemporaryDir dir;
     const std::string audio = dir.path().toStdString() + "/a.wav";

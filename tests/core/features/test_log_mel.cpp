@@ -1,5 +1,8 @@
 #include <QtTest>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <random>
 
 #include "core/base/error.h"
 #include "core/features/log_mel.h"
@@ -64,6 +67,48 @@ class LogMelTest : public QObject {
     QCOMPARE(mel.cols, log.cols);
     for (std::size_t i = 0; i < mel.data.size(); ++i)
       QCOMPARE(log.data[i], std::log(mel.data[i] + 1e-3f));
+  }
+
+  // The vectorised logarithm is within one float ulp of std::log over mel powers spanning 24
+  // orders of magnitude, and overflowed (infinite) or NaN powers stay non-finite (the
+  // preprocessor's finiteness check relies on it).
+  void logWithinOneUlpOfStdLog() {
+    LogMelParams p;
+    p.logOffset = 1e-10;  // the smallest powers then reach the log unchanged
+    const LogMel logMel(p);
+    FeatureMatrix power(p.stft.bins(), 600);
+    std::mt19937 rng(11);
+    std::uniform_real_distribution<double> exponent(-14.0, 10.0);
+    for (float& v : power.data) v = static_cast<float>(std::pow(10.0, exponent(rng)));
+    for (int k = 0; k < power.rows; ++k) {
+      power.at(k, 7) = std::numeric_limits<float>::infinity();
+      power.at(k, 9) = std::numeric_limits<float>::quiet_NaN();
+    }
+    // Mel power as LogMel sums it: over each band's non-zero weights, in bin order, in float.
+    const FeatureMatrix& filters = logMel.filters();
+    FeatureMatrix mel(filters.rows, power.cols);
+    for (int m = 0; m < filters.rows; ++m)
+      for (int k = 0; k < filters.cols; ++k)
+        if (filters.at(m, k) != 0.0f)
+          for (int t = 0; t < power.cols; ++t) mel.at(m, t) += filters.at(m, k) * power.at(k, t);
+    const FeatureMatrix log = logMel.fromPower(power);
+    auto ordered = [](float f) {
+      std::int32_t i;
+      std::memcpy(&i, &f, sizeof i);
+      return i < 0 ? -static_cast<std::int64_t>(i & 0x7fffffff) : static_cast<std::int64_t>(i);
+    };
+    std::int64_t worst = 0;
+    for (std::size_t i = 0; i < mel.data.size(); ++i) {
+      const float want = std::log(mel.data[i] + 1e-10f);
+      const float got = log.data[i];
+      if (!std::isfinite(want)) {
+        QVERIFY2(std::isnan(want) ? std::isnan(got) : got == want, qPrintable(QString::number(i)));
+        continue;
+      }
+      worst = std::max(worst, std::abs(ordered(got) - ordered(want)));
+    }
+    QVERIFY2(worst <= 1, qPrintable(QString("%1 ulp").arg(worst)));
+    QVERIFY(std::isinf(log.at(10, 7)) && std::isnan(log.at(10, 9)));
   }
 
   void fromPowerRejectsWrongBins() {

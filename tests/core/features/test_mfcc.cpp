@@ -70,6 +70,33 @@ class MfccTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(ParameterError, deltas(ramp, 1));
   }
 
+  // Fewer frames than the window and wider windows: every frame agrees with the formula taken
+  // directly (neighbour indices clamped to the clip), so edge and interior frames meet right.
+  void deltasOfShortClipsAndWideWindows() {
+    for (int width : {3, 5, 9}) {
+      for (int frames : {1, 2, 3, 4, 5, 8, 40}) {
+        FeatureMatrix m(2, frames);
+        for (int t = 0; t < frames; ++t) {
+          m.at(0, t) = std::sin(0.7f * float(t));
+          m.at(1, t) = float(t * t) - 3.0f;
+        }
+        const FeatureMatrix d = deltas(m, width);
+        const int n = (width - 1) / 2;
+        const double denom = n * (n + 1) * (2.0 * n + 1) / 3.0;
+        for (int r = 0; r < 2; ++r) {
+          for (int t = 0; t < frames; ++t) {
+            double sum = 0.0;
+            for (int k = 1; k <= n; ++k)
+              sum += k * (double(m.at(r, std::min(t + k, frames - 1))) - m.at(r, std::max(t - k, 0)));
+            QVERIFY2(std::abs(d.at(r, t) - sum / denom) <= 1e-6 * (1.0 + std::abs(sum / denom)),
+                     qPrintable(QString("width %1, %2 frames, row %3, frame %4")
+                                    .arg(width).arg(frames).arg(r).arg(t)));
+          }
+        }
+      }
+    }
+  }
+
   // Silence: log-mel is constant log(1e-6), so c0 = log(1e-6) * sqrt(nMels) and the rest ~0.
   void zeroInput() {
     const Mfcc mfcc{LogMelParams{}};
