@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include <torch/csrc/jit/runtime/graph_executor.h>
+
 #include "core/base/error.h"
 #include "core/base/hash.h"
 
@@ -50,6 +52,12 @@ SpeechEncoder::SpeechEncoder(const std::filesystem::path& path) {
   info_.fileName = path.filename().string();
   info_.hash = hashFileContents(path);
   try {
+    // libtorch 1.13's optimising graph executor fails an internal assert (jit_type_base.h:547)
+    // on the second call of torchaudio's wav2vec 2.0 traced inside a scripted wrapper (the first
+    // call, profiled, works). The encoder runs once per clip and is no hot loop worth its JIT
+    // optimisations, so TorchScript runs unoptimised in this process (serwb's own networks are
+    // not TorchScript and are not affected).
+    torch::jit::setGraphExecutorOptimize(false);
     module_ = torch::jit::load(path.string(), torch::kCPU);
   } catch (const c10::Error& e) {
     throw Error(where + "not a TorchScript file (" + firstLine(e.what_without_backtrace()) + ")");
@@ -95,7 +103,8 @@ torch::Tensor SpeechEncoder::run(const torch::Tensor& batch) {
                 " failed (" + firstLine(e.what_without_backtrace()) +
                 "); the encoder must take a rank-2 [batch, samples] input");
   } catch (const std::exception& e) {
-    throw Error(where + "forward on a [batch, samples] waveform failed (" + firstLine(e.what()) + ")");
+    throw Error(where + "forward on a [batch, samples] waveform " + shapeText(batch) + " failed (" +
+                firstLine(e.what()) + "); the encoder must take a rank-2 [batch, samples] input");
   }
   if (!result.isTensor())
     throw Error(where + "forward returns a " + result.tagKind() +

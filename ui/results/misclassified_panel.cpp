@@ -73,8 +73,12 @@ MisclassifiedPanel::MisclassifiedPanel(QWidget* parent)
   connect(clearSelection_, &QPushButton::clicked, this, [this] {
     if (selection_) selection_->clear();
   });
-  connect(trueCombo_, &QComboBox::currentIndexChanged, this, &MisclassifiedPanel::rebuild);
-  connect(predictedCombo_, &QComboBox::currentIndexChanged, this, &MisclassifiedPanel::rebuild);
+  for (QComboBox* combo : {trueCombo_, predictedCombo_}) {
+    connect(combo, &QComboBox::currentIndexChanged, this, [this] {
+      cellFilterFromSelection_ = false;  // the user's own filter from now on
+      rebuild();
+    });
+  }
   connect(table_, &QTableWidget::itemSelectionChanged, this, &MisclassifiedPanel::onSelectionChanged);
   for (auto [key, slot] : {std::pair{Qt::Key_N, &MisclassifiedPanel::selectNext},
                            std::pair{Qt::Key_P, &MisclassifiedPanel::selectPrevious}}) {
@@ -97,7 +101,16 @@ void MisclassifiedPanel::followSelection() {
   pathFilterActive_ = false;
   if (selection_ && selection_->origin() == ClipSelection::Origin::ConfusionCell) {
     filterTo(selection_->trueLabel(), selection_->predictedLabel());
+    cellFilterFromSelection_ = true;
     return;
+  }
+  if (cellFilterFromSelection_) {
+    // The selection that set the class filters is gone (cleared, or replaced by a map
+    // selection): so are they. Filters the user chose stay.
+    cellFilterFromSelection_ = false;
+    const QSignalBlocker a(trueCombo_), b(predictedCombo_);
+    trueCombo_->setCurrentIndex(0);
+    predictedCombo_->setCurrentIndex(0);
   }
   if (selection_ && selection_->origin() == ClipSelection::Origin::Map) {
     pathFilter_ = selection_->paths();

@@ -65,6 +65,7 @@ class MisclassifiedPanel : public QWidget {
   ClipSelection* selection_ = nullptr;
   QSet<QString> pathFilter_;       // the clip map's selection; empty with pathFilterActive_ = none
   bool pathFilterActive_ = false;
+  bool cellFilterFromSelection_ = false;  // the class filters were set by a confusion cell
   std::vector<std::string> labels_;
   std::vector<Prediction> rows_;     // misclassified only, most confident first
   std::vector<double> confidence_;   // parallel to rows_

@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include "core/base/atomic_file.h"
 #include "core/base/csv.h"
 #include "core/demo/demo_corpus.h"
 #include "core/pipeline/experiment_runner.h"
@@ -122,7 +123,9 @@ class TestPredictFilesPanel : public QObject {
       if (rows[i].error.empty())
         QVERIFY(std::abs(std::stod(t.rows[i][std::size_t(p0)]) - rows[i].probabilities[0]) < 1e-5);
     }
-    QVERIFY(!panel.exportCsv(tmp_.filePath("no/such/folder/out.csv"), &error));
+    // A folder that cannot exist: its parent is a file.
+    ser::writeFileAtomic(tmp_.filePath("a-file").toStdString(), "x");
+    QVERIFY(!panel.exportCsv(tmp_.filePath("a-file/out.csv"), &error));
     QVERIFY(error.contains("out.csv"));
   }
 
@@ -145,8 +148,16 @@ class TestPredictFilesPanel : public QObject {
     QSignalSpy added(bench->predictFiles(), &PredictFilesPanel::predictionsAdded);
     QMimeData mime;
     mime.setUrls({QUrl::fromLocalFile(clips_[0])});
+    // A drag enters the window, then drops there (as the platform's drag manager delivers them).
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
     QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QSignalSpy dropped(&window, &MainWindow::filesDropped);
     QCoreApplication::sendEvent(&window, &drop);
+    QCOMPARE(dropped.count(), 1);
     QTRY_COMPARE_WITH_TIMEOUT(added.count(), 1, 60000);
     QCOMPARE(bench->predictFiles()->predictions().size(), std::size_t(1));
     QVERIFY(bench->predictFiles()->predictions()[0].error.empty());

@@ -15,6 +15,7 @@
 #include "tests/ui/results/snapshot.h"
 #include "ui/results/bias_chart_view.h"
 #include "ui/results/confusion_matrix_view.h"
+#include "core/metrics/percent.h"
 #include "ui/results/metrics_format.h"
 #include "ui/runs/compare_view.h"
 
@@ -105,8 +106,10 @@ void TestCompareView::pairedDifferenceAndItsReading() {
   const QStringList row = rowTexts(view.pairsTable(), 0);
   QCOMPARE(row[0], QString("[2] acted-cnn-better \u2212 [1] acted-cnn"));
   QCOMPARE(row[1], QString("24 clips, 4 speakers"));
-  const QString expected = QString::asprintf("%+.1f points [%+.1f, %+.1f]", 100 * p.uarDifference,
-                                             100 * p.uarCi95->lo, 100 * p.uarCi95->hi);
+  // Rounded as the CLI rounds (core/metrics/percent.h; QString::asprintf rounds ties differently).
+  const QString expected = QString::fromStdString(ser::pointsNumber(p.uarDifference) + " points [" +
+                                                  ser::pointsNumber(p.uarCi95->lo) + ", " +
+                                                  ser::pointsNumber(p.uarCi95->hi) + "]");
   QCOMPARE(row[2], expected);
   QVERIFY(p.uarDifference > 0);
   QCOMPARE(row[4], p.uarDifferenceExcludesZero() ? QString("[2] acted-cnn-better is better: the interval excludes 0")

@@ -113,9 +113,9 @@ void TestWorkbench::studyOpensItsRuns() {
   QVERIFY(bench->currentRun());
   QCOMPARE(QString::fromStdString(bench->currentRun()->name()), QStringLiteral("acted-cnn"));
   QCOMPARE(currentTab(window), static_cast<QWidget*>(bench->results()));
-  // Opening a second study reuses the tab: the five panels and one study tab.
+  // Opening a second study reuses the tab: the seven panels and one study tab.
   const int tabs = window.findChild<QTabWidget*>()->count();
-  QCOMPARE(tabs, 6);
+  QCOMPARE(tabs, 8);
   QVERIFY(bench->openFolder(tmp_.filePath("study")));
   QCOMPARE(window.findChild<QTabWidget*>()->count(), tabs);
 }
