@@ -432,11 +432,14 @@ class PredictCommand : public Command {
     sub.add_option("--checkpoint", checkpoint_, "best.ckpt / last.ckpt, or model.svm")
         ->required()->type_name("FILE");
     sub.add_option("AUDIO", files_, "audio files (any format libsndfile reads)")->required();
+    sub.add_flag("--one-speaker", predictOptions_.oneSpeaker,
+                 "the files are clips of one speaker: normalise them together, as evaluate does per speaker "
+                 "(default: each file is a clip of an unknown speaker, normalised by the training set's statistics)");
     sub.add_flag("--json", json_, "print one JSON object");
   }
   int run(const CancelFlag&) override {
     std::vector<std::string> labels;
-    const auto predictions = predictFiles(checkpoint_, files_, &labels);
+    const auto predictions = predictFiles(checkpoint_, files_, &labels, predictOptions_);
     bool anyFailed = false;
     if (json_) {
       nlohmann::json out = nlohmann::json::array();
@@ -473,6 +476,7 @@ class PredictCommand : public Command {
  private:
   std::string checkpoint_;
   std::vector<std::string> files_;
+  PredictOptions predictOptions_;
   bool json_ = false;
 };
 

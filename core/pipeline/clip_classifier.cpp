@@ -108,7 +108,8 @@ std::vector<float> ClipClassifier::classifySamples(const std::vector<float>& mon
   const FeatureMatrix f = logMelOf(mono, sampleRate);
   for (float v : f.data)
     if (!std::isfinite(v)) throw Error("the audio gives log-mel values that are not numbers");
-  return apply({&f}, {"clip"}).probabilities.front();
+  // A window of an unknown speaker: the training set's statistics (see PredictOptions).
+  return apply({&f}, {std::string()}).probabilities.front();
 }
 
 }  // namespace ser

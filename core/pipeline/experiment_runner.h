@@ -99,9 +99,17 @@ struct ClipPrediction {
   std::string error;                 // non-empty when the file could not be processed
 };
 
+struct PredictOptions {
+  // The files are clips of one speaker: normalised together, as evaluate normalises a test
+  // speaker's clips (the model's per-speaker normalisation then works as in training). Otherwise
+  // each file is a clip of an unknown speaker: a network normalises it by its training set's
+  // statistics; a per-speaker SVM, which keeps none, refuses it.
+  bool oneSpeaker = false;
+};
+
 // Predicts audio files with a checkpoint; unreadable files get an error, the rest go on.
 std::vector<ClipPrediction> predictFiles(const std::string& checkpoint,
                                          const std::vector<std::string>& files,
-                                         std::vector<std::string>* labels);
+                                         std::vector<std::string>* labels, const PredictOptions& options = {});
 
 }  // namespace ser

@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/fixtures/corpus_fixtures.h"
@@ -356,14 +358,42 @@ class TestCli : public QObject {
     QVERIFY2(ev.code == 0, qPrintable(ev.err));
     QCOMPARE(ev.json()["wa"].get<double>(), m["wa"].get<double>());
 
+    // A per-speaker SVM keeps no statistics for a speaker it has not seen: one clip alone is
+    // refused with the file and the way out...
     const QString clip = acted() + "/Actor_01/03-01-05-02-01-01-01.wav";
-    const Result pr = serwb({"predict", "--checkpoint", run + "/model.svm", clip, "--json"});
+    const Result alone = serwb({"predict", "--checkpoint", run + "/model.svm", clip, "--json"});
+    QCOMPARE(alone.code, 1);
+    const auto refused = alone.json();
+    const std::string why = refused["predictions"][0].value("error", std::string());
+    QVERIFY2(why.find(clip.toStdString()) != std::string::npos && why.find("--one-speaker") != std::string::npos,
+             why.c_str());
+    // ... and all of that speaker's clips, predicted as one speaker, get exactly evaluate's answers.
+    QStringList clips;
+    const QDir actor(acted() + "/Actor_01");
+    for (const QString& f : actor.entryList({"*.wav"}, QDir::Files, QDir::Name)) clips << actor.filePath(f);
+    QCOMPARE(clips.size(), 30);
+    const Result pr = serwb(QStringList{"predict", "--checkpoint", run + "/model.svm", "--one-speaker", "--json"} + clips);
     QVERIFY2(pr.code == 0, qPrintable(pr.err));
     const auto p = pr.json();
-    QCOMPARE(p["predictions"].size(), std::size_t(1));
-    double sum = 0;
-    for (const auto& [k, v] : p["predictions"][0]["probabilities"].items()) sum += v.get<double>();
-    QVERIFY(std::abs(sum - 1.0) < 1e-3);
+    QCOMPARE(p["predictions"].size(), std::size_t(30));
+    std::map<std::string, std::string> evaluated;  // path -> predicted, from evaluate's predictions.csv
+    std::istringstream csv(readAll((tmp_.path() + "/eval/predictions.csv").toStdString()));
+    std::string line;
+    std::getline(csv, line);  // header: path,corpus,speaker,sex,true,predicted,...
+    while (std::getline(csv, line)) {
+      std::vector<std::string> cells;
+      std::stringstream row(line);
+      for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+      if (cells.size() > 5) evaluated[cells[0]] = cells[5];
+    }
+    for (const auto& one : p["predictions"]) {
+      const std::string path = one["path"].get<std::string>();
+      QVERIFY2(evaluated.count(path), path.c_str());
+      QCOMPARE(QString::fromStdString(one["label"].get<std::string>()), QString::fromStdString(evaluated[path]));
+      double sum = 0;
+      for (const auto& [k, v] : one["probabilities"].items()) sum += v.get<double>();
+      QVERIFY(std::abs(sum - 1.0) < 1e-3);
+    }
   }
 
   // Bad-input classes at the command line: each row either refuses with a message naming the
@@ -453,7 +483,7 @@ class TestCli : public QObject {
     QCOMPARE(ev.json()["n"].get<int>(), 29);
     QCOMPARE(ev.json()["failed_clips"].get<int>(), 1);
 
-    const Result pr = serwb({"predict", "--checkpoint", run + "/model.svm",
+    const Result pr = serwb({"predict", "--checkpoint", run + "/model.svm", "--one-speaker",
                              QString::fromStdString(nanClip), QString::fromStdString(hugeClip),
                              QString::fromStdString(root + "/Actor_01/03-01-05-01-01-01-01.wav"),
                              "--json"});
@@ -565,8 +595,9 @@ class TestCli : public QObject {
     const std::string clip = root + "/Actor_01/03-01-05-02-01-01-01.wav";
     const std::string latinClip = root + "/Actor_01/voix-\xe9mue.wav";
     std::filesystem::copy_file(clip, latinClip);
-    const ByteResult pr = serwbBytes({"predict", "--checkpoint", run + "/model.svm", latinClip,
-                                      "--json"}, base);
+    // With another clip of the speaker: this SVM normalises per speaker.
+    const ByteResult pr = serwbBytes({"predict", "--checkpoint", run + "/model.svm", "--one-speaker", latinClip,
+                                      clip, "--json"}, base);
     QVERIFY2(pr.code == 0, pr.err.c_str());
     const auto p = nlohmann::json::parse(pr.out)["predictions"][0];
     QCOMPARE(jsonBytes(p["path"].get<std::string>()), latinClip);

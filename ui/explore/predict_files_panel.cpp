@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPainter>
+#include <QCheckBox>
 #include <QPushButton>
 #include <QSplitter>
 #include <QStyledItemDelegate>
@@ -62,6 +63,7 @@ QStringList PredictFilesPanel::audioPatterns() {
 
 PredictFilesPanel::PredictFilesPanel(QWidget* parent)
     : QWidget(parent), model_(new QLabel), count_(new QLabel), export_(new QPushButton(tr("Export CSV..."))),
+      oneSpeaker_(new QCheckBox(tr("Files are one speaker"))),
       table_(new QTableWidget), preview_(new ClipPreview) {
   model_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   model_->setWordWrap(true);
@@ -71,6 +73,10 @@ PredictFilesPanel::PredictFilesPanel(QWidget* parent)
   export_->setEnabled(false);
   auto* bar = new QHBoxLayout;
   bar->addWidget(model_, 1);
+  oneSpeaker_->setToolTip(
+      tr("Normalise the files added together, as the evaluation normalises each speaker's clips. Off: each "
+         "file is a clip of an unknown speaker, normalised by the training set's statistics."));
+  bar->addWidget(oneSpeaker_);
   bar->addWidget(chooseModel);
   bar->addWidget(add);
   bar->addWidget(clear);
@@ -175,8 +181,10 @@ void PredictFilesPanel::startNext() {
   };
   auto result = std::make_shared<Result>();
   const std::string checkpoint = checkpoint_.toStdString();
-  auto* job = new BackgroundJob([result, paths, checkpoint](ProgressReporter&, const CancelFlag&) {
-    result->rows = ser::predictFiles(checkpoint, paths, &result->labels);
+  PredictOptions options;
+  options.oneSpeaker = oneSpeaker_->isChecked();
+  auto* job = new BackgroundJob([result, paths, checkpoint, options](ProgressReporter&, const CancelFlag&) {
+    result->rows = ser::predictFiles(checkpoint, paths, &result->labels, options);
   }, this);
   job->setAutoDelete(true);
   job_ = job;

@@ -13,6 +13,7 @@
 #include "core/pipeline/experiment_runner.h"
 
 class QLabel;
+class QCheckBox;
 class QPushButton;
 class QTableWidget;
 
@@ -41,6 +42,9 @@ class PredictFilesPanel : public QWidget {
   const std::vector<ClipPrediction>& predictions() const { return rows_; }
   const std::vector<std::string>& labels() const { return labels_; }
   QTableWidget* table() const { return table_; }
+  // "Files are one speaker": the files added from now on are normalised together, as evaluate
+  // normalises a speaker (PredictOptions::oneSpeaker); otherwise each is an unknown speaker's clip.
+  QCheckBox* oneSpeakerBox() const { return oneSpeaker_; }
   ClipPreview* preview() const { return preview_; }
 
   // Audio file name patterns searched in folders.
@@ -63,6 +67,7 @@ class PredictFilesPanel : public QWidget {
   QLabel* model_;
   QLabel* count_;
   QPushButton* export_;
+  QCheckBox* oneSpeaker_;
   QTableWidget* table_;
   ClipPreview* preview_;
   QString checkpoint_;

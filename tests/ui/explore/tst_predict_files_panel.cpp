@@ -129,6 +129,28 @@ class TestPredictFilesPanel : public QObject {
     QVERIFY(error.contains("out.csv"));
   }
 
+  void unknownSpeakersAreNormalisedByTheTrainingSet() {
+    // Each file alone is a clip of an unknown speaker: the training statistics normalise it, so its
+    // probabilities do not depend on what else is predicted with it. As one speaker, the files are
+    // normalised together, which changes them.
+    const std::string ckpt = checkpoint_.toStdString();
+    const auto alone = ser::predictFiles(ckpt, {clips_[0].toStdString()}, nullptr);
+    const auto pair = ser::predictFiles(ckpt, {clips_[0].toStdString(), clips_[1].toStdString()}, nullptr);
+    QVERIFY(alone[0].error.empty() && pair[0].error.empty());
+    QCOMPARE(pair[0].probabilities.size(), alone[0].probabilities.size());
+    for (std::size_t k = 0; k < alone[0].probabilities.size(); ++k)
+      QVERIFY(std::abs(pair[0].probabilities[k] - alone[0].probabilities[k]) < 1e-5);  // batch of 2 vs 1
+    ser::PredictOptions one;
+    one.oneSpeaker = true;
+    const auto together =
+        ser::predictFiles(ckpt, {clips_[0].toStdString(), clips_[1].toStdString()}, nullptr, one);
+    QVERIFY(together[0].error.empty());
+    double moved = 0;
+    for (std::size_t k = 0; k < alone[0].probabilities.size(); ++k)
+      moved = std::max(moved, double(std::abs(together[0].probabilities[k] - alone[0].probabilities[k])));
+    QVERIFY2(moved > 1e-3, qPrintable(QString::number(moved)));
+  }
+
   void aBadModelIsReported() {
     PredictFilesPanel panel;
     panel.setCheckpoint(tmp_.filePath("missing.ckpt"));
