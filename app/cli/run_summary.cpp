@@ -24,9 +24,10 @@ std::string runSummaryText(const RunOutcome& outcome) {
   char line[256];
   out += "test: WA " + percentCi(m.overall.wa, m.overall.waCi95, m.overall.speakers) + "  UAR " +
          percentCi(m.overall.uar, m.overall.uarCi95, m.overall.speakers);
-  std::snprintf(line, sizeof line, "  macro-F1 %.3f  (n = %zu clips, %zu speaker%s; chance %.1f%%)\n",
-                m.macroF1, m.overall.n, m.overall.speakers, m.overall.speakers == 1 ? "" : "s",
-                100 * m.chance());
+  // macro-F1 as a percentage with its interval, as the GUI, the report and `compare` show it.
+  std::snprintf(line, sizeof line, "  macro-F1 %s  (n = %zu clips, %zu speaker%s; chance %.1f%%)\n",
+                percentCi(m.macroF1, m.macroF1Ci95, m.overall.speakers).c_str(), m.overall.n,
+                m.overall.speakers, m.overall.speakers == 1 ? "" : "s", 100 * m.chance());
   out += line;
   for (Sex sex : {Sex::Male, Sex::Female}) {
     if (!m.perSex.count(sex)) continue;

@@ -317,11 +317,11 @@ class TrainCommand : public Command {
   static void printCrossValidation(const CrossValidationSummary& s, const CrossValidationOutcome& r) {
     std::printf("%-5s %-5s %6s %6s %8s  %s\n", "fold", "n", "WA", "UAR", "macro-F1", "test speakers");
     for (const FoldSummary& f : s.folds)
-      std::printf("%-5d %-5zu %5.1f%% %5.1f%% %8.3f  %s\n", f.fold, f.n, 100 * f.wa, 100 * f.uar,
-                  f.macroF1, joinStrings(f.testSpeakers).c_str());
-    std::printf("mean +- sd over %zu folds: WA %.1f +- %.1f%%  UAR %.1f +- %.1f%%  macro-F1 %.3f +- %.3f\n",
+      std::printf("%-5d %-5zu %5.1f%% %5.1f%% %7.1f%%  %s\n", f.fold, f.n, 100 * f.wa, 100 * f.uar,
+                  100 * f.macroF1, joinStrings(f.testSpeakers).c_str());
+    std::printf("mean +- sd over %zu folds: WA %.1f +- %.1f%%  UAR %.1f +- %.1f%%  macro-F1 %.1f +- %.1f%%\n",
                 s.folds.size(), 100 * s.waMean, 100 * s.waSd, 100 * s.uarMean, 100 * s.uarSd,
-                s.macroF1Mean, s.macroF1Sd);
+                100 * s.macroF1Mean, 100 * s.macroF1Sd);
     auto ci = [](const std::optional<Interval>& i) {
       char buf[48] = "";
       if (i) std::snprintf(buf, sizeof buf, " [%.1f, %.1f]", 100 * i->lo, 100 * i->hi);
