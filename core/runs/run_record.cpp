@@ -134,7 +134,13 @@ std::vector<EpochStats> readCurves(const fs::path& file) {
                       {"seconds", &EpochStats::seconds}};
   for (const CsvRecord& f : t.rows) {
     EpochStats p;
-    p.epoch = static_cast<int>(toNumber(f[cEpoch], file, f.line, "epoch"));
+    // A whole number that fits an int (casting 1.8e19 to int is undefined behaviour; found by
+    // fuzz_run_folder): anything else is a corrupt file.
+    const double epoch = toNumber(f[cEpoch], file, f.line, "epoch");
+    if (!(epoch >= 0 && epoch <= 1e9) || epoch != std::floor(epoch))
+      throw Error("Corrupt run file: " + file.string() + " line " + std::to_string(f.line) + ": epoch '" +
+                  f[cEpoch] + "' is not a whole number of epochs");
+    p.epoch = static_cast<int>(epoch);
     for (const auto& c : cols) {
       const int i = t.column(c.name);
       p.*(c.field) = i < 0 || f[i].empty() ? std::nan("") : toNumber(f[i], file, f.line, c.name);

@@ -235,6 +235,12 @@ void TestRunRecord::errorsNameTheFile_data() {
       << "metrics.json" << QByteArray(R"({"labels": ["a", "b"], "confusion": [[1, 2]]})")
       << "%1/metrics.json: 'confusion' must have one row per label (2)";
   QTest::newRow("config not JSON") << "config.json" << QByteArray("seed = 1") << "Corrupt run file: %1/config.json";
+  // Found by fuzz_run_folder: an epoch beyond int was cast (undefined behaviour).
+  QTest::newRow("curves epoch overflows")
+      << "curves.csv" << QByteArray("epoch,train_loss\n18446744073709551616,0.5\n")
+      << "Corrupt run file: %1/curves.csv line 2: epoch '18446744073709551616' is not a whole number of epochs";
+  QTest::newRow("curves epoch not whole") << "curves.csv" << QByteArray("epoch,train_loss\n1.5,0.5\n")
+                                          << "%1/curves.csv line 2: epoch '1.5' is not a whole number of epochs";
   // serwb always writes every column, so every column is required.
   QTest::newRow("predictions without predicted column")
       << "predictions.csv"
