@@ -60,6 +60,19 @@ void embedPoints(ClipMap& map, std::vector<Clip> clips, ClipClassifier& classifi
   map.points = std::move(kept);
 }
 
+// A map point for one of the run's test clips (its coordinates and embedding still unset).
+MapPoint pointOf(const Prediction& pr) {
+  MapPoint p;
+  p.path = pr.path;
+  p.corpus = pr.corpus;
+  p.speaker = pr.speaker;
+  p.sex = pr.sex;
+  p.truth = pr.truth;
+  p.predicted = pr.predicted;
+  p.probabilities = pr.probabilities;
+  return p;
+}
+
 Clip clipOf(const MapPoint& p) {
   Clip c;
   c.path = p.path;
@@ -157,14 +170,7 @@ ClipMap embedRunClips(const RunRecord& run, const EmbedOptions& options) {
   map.synthetic = run.synthetic;
   std::vector<Clip> clips;
   for (const Prediction& pr : run.predictions) {
-    MapPoint p;
-    p.path = pr.path;
-    p.corpus = pr.corpus;
-    p.speaker = pr.speaker;
-    p.sex = pr.sex;
-    p.truth = pr.truth;
-    p.predicted = pr.predicted;
-    p.probabilities = pr.probabilities;
+    MapPoint p = pointOf(pr);
     clips.push_back(clipOf(p));
     map.points.push_back(std::move(p));
   }
@@ -242,15 +248,7 @@ std::optional<ClipMap> loadCachedClipMap(const RunRecord& run, ProjectionMethod 
     for (const CsvRecord& row : table.rows) {
       const auto it = byPath.find(row[std::size_t(clip)]);
       if (it == byPath.end()) return std::nullopt;
-      const Prediction& pr = *it->second;
-      MapPoint p;
-      p.path = pr.path;
-      p.corpus = pr.corpus;
-      p.speaker = pr.speaker;
-      p.sex = pr.sex;
-      p.truth = pr.truth;
-      p.predicted = pr.predicted;
-      p.probabilities = pr.probabilities;
+      MapPoint p = pointOf(*it->second);
       p.x = std::stod(row[std::size_t(x)]);
       p.y = std::stod(row[std::size_t(y)]);
       for (int c : e) p.embedding.push_back(std::stof(row[std::size_t(c)]));
