@@ -220,16 +220,22 @@ class TrainCommand : public Command {
     return r.cancelled ? 130 : 0;
   }
 
-  // The folds of a k-fold experiment as separate processes, or their command lines.
-  int runFoldProcesses(Experiment& e, const CancelFlag& cancel) {
-    const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
-    TerminalProgress bar("scan", live);
+  // What every run of this command is given: its output folder and how to treat one already there.
+  RunOptions runOptions(TerminalProgress& bar, const CancelFlag& cancel) const {
     RunOptions ro;
     ro.outDir = out_;
     ro.resume = resume_;
     ro.overwrite = overwrite_;
     ro.progress = &bar;
     ro.cancel = &cancel;
+    return ro;
+  }
+
+  // The folds of a k-fold experiment as separate processes, or their command lines.
+  int runFoldProcesses(Experiment& e, const CancelFlag& cancel) {
+    const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
+    TerminalProgress bar("scan", live);
+    const RunOptions ro = runOptions(bar, cancel);
     std::vector<FoldJob> jobs = planCrossValidationJobs(e, ro);
     bar.finish();
     const int parallel = given("--parallel") ? std::min<int>(parallel_, int(jobs.size())) : 1;
@@ -268,14 +274,9 @@ class TrainCommand : public Command {
     const bool live = !json_ && !quiet_ && TerminalProgress::stdoutIsTerminal();
     TrainingPrinter printer(quiet_, live);
     TerminalProgress bar("features", live);
-    RunOptions ro;
-    ro.outDir = out_;
-    ro.resume = resume_;
-    ro.overwrite = overwrite_;
-    ro.progress = &bar;
+    RunOptions ro = runOptions(bar, cancel);
     ro.observer = &printer;
     ro.listener = &printer;
-    ro.cancel = &cancel;
     ro.distributed = distributed;
     if (e.split.everyFold()) return runFolds(e, ro, bar);
     const RunOutcome r = runExperiment(e, ro);
