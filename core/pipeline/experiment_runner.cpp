@@ -426,7 +426,10 @@ void checkSameResolution(const fs::path& dir, const nlohmann::json& resolved) {
 const std::vector<std::string>& resumeMayChange() {
   static const std::vector<std::string> keys = {
       "name", "cache", "training.epochs", "training.patience", "training.threads",
-      "training.device", "training.eval_batch_size"};
+      "training.device", "training.eval_batch_size",
+      // How the steps run, not what they compute (up to rounding): a run moved between a GPU and
+      // a CPU changes them with the device (the CPU trains in fp32 only).
+      "training.data_placement", "training.precision", "training.channels_last"};
   return keys;
 }
 

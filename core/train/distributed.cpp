@@ -1,7 +1,9 @@
 #include "core/train/distributed.h"
 
+#if SERWB_DATA_PARALLEL
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#endif
 #include <torch/version.h>
 
 #include <algorithm>
@@ -107,17 +109,31 @@ DistributedEnv distributedEnvFromEnvironment() {
   return distributedEnvFrom([](const char* name) { return std::getenv(name); });
 }
 
+bool dataParallelBuilt() { return SERWB_DATA_PARALLEL != 0; }
+
+namespace {
+enum class Reduce { Sum, Max };
+}  // namespace
+
 struct Distributed::Impl {
   DistributedEnv env;
   DistributedOptions options;
-  c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
   double gradientSeconds = 0.0;
   long long gradientCalls = 0;
 
   std::string where() const {
     return "rank " + std::to_string(env.rank) + " of " + std::to_string(env.worldSize);
   }
+
+  [[noreturn]] void fail(const std::string& what, const std::string& reason) const {
+    throw Error("data-parallel " + what + " failed on " + where() + ": " + firstLine(reason) +
+                " (another rank stopped, crashed or did not answer within " +
+                std::to_string(options.timeout.count() / 1000) + " s)");
+  }
+
+#if SERWB_DATA_PARALLEL
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
 
   // Runs one collective and waits for it, turning c10d's and Gloo's exceptions into ser::Error.
   template <typename F>
@@ -132,16 +148,10 @@ struct Distributed::Impl {
     }
   }
 
-  [[noreturn]] void fail(const std::string& what, const std::string& reason) const {
-    throw Error("data-parallel " + what + " failed on " + where() + ": " + firstLine(reason) +
-                " (another rank stopped, crashed or did not answer within " +
-                std::to_string(options.timeout.count() / 1000) + " s)");
-  }
-
-  void allReduce(torch::Tensor& t, c10d::ReduceOp op, const std::string& what) {
+  void allReduce(torch::Tensor& t, Reduce op, const std::string& what) {
     std::vector<at::Tensor> v{t};
     c10d::AllreduceOptions o;
-    o.reduceOp = op;
+    o.reduceOp = op == Reduce::Max ? c10d::ReduceOp::MAX : c10d::ReduceOp::SUM;
     o.timeout = options.timeout;
     collective(what, [&] { return group->allreduce(v, o); });
   }
@@ -153,6 +163,11 @@ struct Distributed::Impl {
     o.timeout = options.timeout;
     collective(what, [&] { return group->broadcast(v, o); });
   }
+#else
+  // No Distributed object exists in such a build (connect() refuses), so these never run.
+  void allReduce(torch::Tensor&, Reduce, const std::string& what) { fail(what, "not in this build"); }
+  void broadcast(torch::Tensor&, const std::string& what) { fail(what, "not in this build"); }
+#endif
 };
 
 Distributed::Distributed(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -162,6 +177,13 @@ std::unique_ptr<Distributed> Distributed::connect(const DistributedEnv& env, con
   if (env.worldSize < 1 || env.rank < 0 || env.rank >= env.worldSize)
     throw Error("data-parallel: rank " + std::to_string(env.rank) + " is outside [0, " +
                 std::to_string(env.worldSize) + ")");
+#if !SERWB_DATA_PARALLEL
+  (void)options;
+  throw Error("data-parallel training (WORLD_SIZE " + std::to_string(env.worldSize) +
+              ") is not in this build of SER Workbench: it was configured with SERWB_DATA_PARALLEL=OFF, "
+              "because the libtorch it was built against came without the Gloo headers that c10d needs; "
+              "rebuild with them (core/train/CMakeLists.txt) or train in one process");
+#else
   auto impl = std::make_unique<Impl>();
   impl->env = env;
   impl->options = options;
@@ -198,6 +220,7 @@ std::unique_ptr<Distributed> Distributed::connect(const DistributedEnv& env, con
                 " (are all ranks started, with the same MASTER_ADDR/MASTER_PORT and WORLD_SIZE?)");
   }
   return std::unique_ptr<Distributed>(new Distributed(std::move(impl)));
+#endif
 }
 
 int Distributed::rank() const { return impl_->env.rank; }
@@ -251,7 +274,7 @@ std::vector<double> Distributed::broadcastValues(std::vector<double> values) {
 
 std::vector<double> Distributed::allReduceSum(std::vector<double> values) {
   torch::Tensor t = torch::tensor(values, torch::kFloat64);
-  impl_->allReduce(t, c10d::ReduceOp::SUM, "all-reduce of the epoch totals");
+  impl_->allReduce(t, Reduce::Sum, "all-reduce of the epoch totals");
   const double* p = t.data_ptr<double>();
   return std::vector<double>(p, p + values.size());
 }
@@ -259,7 +282,7 @@ std::vector<double> Distributed::allReduceSum(std::vector<double> values) {
 torch::Tensor Distributed::allReduceSum(const torch::Tensor& tensor, const std::string& what) {
   torch::NoGradGuard noGrad;
   torch::Tensor t = tensor.detach().to(torch::kCPU, torch::kFloat32).contiguous().clone();
-  impl_->allReduce(t, c10d::ReduceOp::SUM, what);
+  impl_->allReduce(t, Reduce::Sum, what);
   return t.to(tensor.device(), tensor.scalar_type());
 }
 
@@ -319,7 +342,7 @@ bool Distributed::allReduceGradients(const std::vector<torch::Tensor>& parameter
     flat.mul_(weight);
     if (last) flat = torch::cat({flat, torch::full({1}, stop ? 1.0 : 0.0, torch::TensorOptions().dtype(type))});
     flat = flat.contiguous();
-    impl_->allReduce(flat, c10d::ReduceOp::SUM, "gradient all-reduce");
+    impl_->allReduce(flat, Reduce::Sum, "gradient all-reduce");
     std::int64_t offset = 0;
     for (auto& g : members) {
       const std::int64_t n = g.numel();
@@ -342,7 +365,7 @@ void Distributed::checkReplicasIdentical(const std::vector<torch::Tensor>& tenso
   const std::int64_t hi = std::int64_t(h >> 32), lo = std::int64_t(h & 0xffffffffull);
   // max and -min of both halves in one all-reduce: equal on every rank iff max == min.
   torch::Tensor t = torch::tensor({hi, lo, -hi, -lo}, torch::kInt64);
-  impl_->allReduce(t, c10d::ReduceOp::MAX, "replica check");
+  impl_->allReduce(t, Reduce::Max, "replica check");
   const std::int64_t* v = t.data_ptr<std::int64_t>();
   if (v[0] != -v[2] || v[1] != -v[3])
     throw Error("data-parallel replica check " + when + ": the model on " + impl_->where() +
@@ -351,7 +374,7 @@ void Distributed::checkReplicasIdentical(const std::vector<torch::Tensor>& tenso
 
 void Distributed::barrier() {
   torch::Tensor t = torch::zeros({1}, torch::kFloat32);
-  impl_->allReduce(t, c10d::ReduceOp::SUM, "barrier");
+  impl_->allReduce(t, Reduce::Sum, "barrier");
 }
 
 double Distributed::gradientSeconds() const { return impl_->gradientSeconds; }

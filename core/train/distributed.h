@@ -44,6 +44,10 @@ struct DistributedEnv {
 // Slurm's SLURM_PROCID, SLURM_NTASKS, SLURM_LOCALID, SLURM_NTASKS_PER_NODE (with MASTER_ADDR and
 // MASTER_PORT from the environment; a job script sets them). Neither: one process (worldSize 1).
 // Throws ser::Error naming the variable for a malformed or inconsistent value.
+// Whether this build has data-parallel training (CMake option SERWB_DATA_PARALLEL: off when the
+// libtorch at hand lacks Gloo's headers). Without it Distributed::connect() throws ser::Error.
+bool dataParallelBuilt();
+
 DistributedEnv distributedEnvFrom(const std::function<const char*(const char*)>& getenv);
 DistributedEnv distributedEnvFromEnvironment();  // the process's own environment
 

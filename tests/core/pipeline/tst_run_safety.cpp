@@ -148,6 +148,7 @@ class TestRunSafety : public QObject {
     Experiment e = experiment();
     e.training.epochs = 2;
     e.training.eval_batch_size = 8;
+    e.training.data_placement = DataPlacement::Device;  // as when a GPU run moves to a CPU
     e.name = "renamed";
     const RunOutcome r = run(e, out, /*resume=*/true);
     QVERIFY(!r.cancelled);
@@ -158,6 +159,7 @@ class TestRunSafety : public QObject {
     QCOMPARE(count(log, "epoch 1:"), 1);
     QCOMPARE(count(log, "epoch 2:"), 1);
     QVERIFY(log.find("Resuming after epoch 1") != std::string::npos);
+    QVERIFY2(log.find("resume changes training.data_placement") != std::string::npos, log.c_str());
     QVERIFY(!fs::exists(out / "metrics.json.tmp.99999999.0"));
     QVERIFY(log.find("metrics.json.tmp.99999999.0") != std::string::npos);
   }

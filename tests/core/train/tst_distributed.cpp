@@ -78,7 +78,10 @@ class TestDistributed : public QObject {
   Q_OBJECT
 
  private slots:
-  void initTestCase() { torch::set_num_threads(1); }
+  void initTestCase() {
+    if (!dataParallelBuilt()) QSKIP("built with SERWB_DATA_PARALLEL=OFF: no data-parallel training to test");
+    torch::set_num_threads(1);
+  }
 
   void noLauncherMeansOneProcess() {
     const DistributedEnv env = parse({});
