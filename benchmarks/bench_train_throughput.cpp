@@ -14,12 +14,23 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
+
+#if defined(__linux__) && defined(__x86_64__)
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <ucontext.h>
+#include <unistd.h>
+#define SERWB_BENCH_CRASH_REPORT 1
+#endif
 
 #include "core/base/error.h"
 #include "core/model/model_factory.h"
@@ -29,8 +40,50 @@
 #include "core/train/multi_tensor_adam.h"
 #include "core/train/optimizer.h"
 #include "core/train/trainer.h"
+#include "core/train/training_observer.h"
 
 namespace {
+
+// Which part of the measurement runs, for the crash report (the whole-trainer measurement once
+// died on an H200 at address 0, where neither the core nor cuda-gdb could unwind).
+const char* volatile gPhase = "start";
+
+void phase(const char* name) {
+  gPhase = name;
+  std::fprintf(stderr, "bench_train_throughput: %s\n", name);
+}
+
+#ifdef SERWB_BENCH_CRASH_REPORT
+// On SIGSEGV/SIGBUS: the phase, the faulting and, for a call through a null pointer (pc 0), the
+// calling address (the return address on top of the stack) with the library and symbol it is
+// in, then glibc's backtrace. Diagnostics only: not async-signal-safe in every call.
+void crashReport(int sig, siginfo_t* info, void* context) {
+  const auto* uc = static_cast<const ucontext_t*>(context);
+  const auto pc = static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]);
+  const auto sp = static_cast<std::uintptr_t>(uc->uc_mcontext.gregs[REG_RSP]);
+  std::fprintf(stderr, "bench_train_throughput: signal %d in phase '%s' at pc %#lx (fault address %p)\n", sig,
+               gPhase, static_cast<unsigned long>(pc), info->si_addr);
+  void* caller = pc == 0 ? *reinterpret_cast<void* const*>(sp) : reinterpret_cast<void*>(pc);
+  Dl_info where{};
+  if (dladdr(caller, &where) != 0)
+    std::fprintf(stderr, "  %s %p: %s in %s\n", pc == 0 ? "called from" : "in", caller,
+                 where.dli_sname ? where.dli_sname : "?", where.dli_fname ? where.dli_fname : "?");
+  void* frames[64];
+  const int n = backtrace(frames, 64);
+  backtrace_symbols_fd(frames, n, STDERR_FILENO);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+#endif
+
+// The trainer's notes and epochs on stderr (gpu-check.sh keeps them in its log).
+class StderrObserver : public ser::TrainingObserver {
+ public:
+  void onLog(const std::string& message) override { std::fprintf(stderr, "  trainer: %s\n", message.c_str()); }
+  void onEpoch(const ser::EpochStats& s) override {
+    std::fprintf(stderr, "  trainer: epoch %d, loss %.4f, %.2f s\n", s.epoch, s.train_loss, s.seconds);
+  }
+};
 
 double stepThroughput(ser::ModelKind kind, int batch, int rows, int cols, int classes, int warmup,
                       int steps, torch::Device device, ser::Precision precision, bool channelsLast) {
@@ -107,7 +160,10 @@ double trainerEpoch(ser::ModelKind kind, int batch, int rows, int cols, int clas
   o.data_placement = placement;
   const auto dir = std::filesystem::temp_directory_path() /
                    ("serwb_bench_" + std::to_string(std::hash<std::thread::id>()(std::this_thread::get_id())));
-  const ser::TrainResult r = ser::Trainer(o).train(set, validation, classes, dir);
+  StderrObserver observer;
+  ser::Trainer trainer(o);
+  trainer.setObserver(&observer);
+  const ser::TrainResult r = trainer.train(set, validation, classes, dir);
   std::filesystem::remove_all(dir);
   return r.train_samples_per_second;
 }
@@ -118,8 +174,10 @@ double trainerEpoch(ser::ModelKind kind, int batch, int rows, int cols, int clas
 double trainerThroughput(ser::ModelKind kind, int batch, int rows, int cols, int classes, int warmup, int steps,
                          int threads, ser::DeviceChoice device, ser::Precision precision, bool channelsLast,
                          ser::DataPlacement placement) {
+  phase("trainer warm-up epoch");
   if (warmup > 0)
     trainerEpoch(kind, batch, rows, cols, classes, warmup, threads, device, precision, channelsLast, placement);
+  phase("trainer timed epoch");
   return trainerEpoch(kind, batch, rows, cols, classes, steps, threads, device, precision, channelsLast, placement);
 }
 
@@ -144,6 +202,13 @@ int main(int argc, char** argv) {
   app.add_option("--data-placement", placement, "trainer: auto, host or device");
   app.add_flag("!--no-trainer", withTrainer, "skip the whole-trainer measurement");
   CLI11_PARSE(app, argc, argv);
+#ifdef SERWB_BENCH_CRASH_REPORT
+  struct sigaction action {};
+  action.sa_sigaction = crashReport;
+  action.sa_flags = SA_SIGINFO;
+  sigaction(SIGSEGV, &action, nullptr);
+  sigaction(SIGBUS, &action, nullptr);
+#endif
 
   try {
     const ser::DeviceChoice choice = ser::deviceChoiceFromString(device);
@@ -168,6 +233,7 @@ int main(int argc, char** argv) {
       ser::ModelOptions mo;
       mo.kind = kind;
       mo.numClasses = classes;
+      phase("step loop");
       nlohmann::json entry = {{"parameters", ser::countParameters(*ser::makeModel(mo))},
                               {"step_samples_per_second",
                                stepThroughput(kind, batch, rows, cols, classes, warmup, steps, dev.device, prec,
