@@ -2,7 +2,8 @@
 # One-command check of SER Workbench on a GPU machine: builds the Qt-free engine against the
 # machine's own PyTorch (its libtorch), then on the synthetic demo corpus
 #   (a) trains the compact CNN and ResNet18 on CUDA and on the CPU from the same seed and compares
-#       the test metrics (close, not identical: other arithmetic, other augmentation draws),
+#       the test metrics (close, not identical: other arithmetic, other augmentation draws), and
+#       both again on CUDA in fp32 and fp16 beside the default precision,
 #   (b) evaluates the CUDA checkpoint on the CPU and compares its predictions with CUDA's,
 #   (c) resumes a CUDA run on the CPU,
 #   (d) measures training throughput (samples/s) of ResNet18 and the CNN at batch 32 and 256, fp32
