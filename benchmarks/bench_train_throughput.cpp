@@ -37,7 +37,6 @@
 #include "core/train/compute_device.h"
 #include "core/train/loss_scaler.h"
 #include "core/train/mixed_precision.h"
-#include "core/train/multi_tensor_adam.h"
 #include "core/train/optimizer.h"
 #include "core/train/trainer.h"
 #include "core/train/training_observer.h"
@@ -95,12 +94,13 @@ double stepThroughput(ser::ModelKind kind, int batch, int rows, int cols, int cl
   model->to(device);
   if (channelsLast) ser::toChannelsLast(*model);
   model->train();
-  // The trainer's optimiser: the multi-tensor Adam on CUDA, libtorch's on the CPU (ser::makeOptimizer).
-  std::unique_ptr<torch::optim::Optimizer> optimizer;
-  if (device.is_cuda())
-    optimizer = std::make_unique<ser::MultiTensorAdam>(model->parameters(), torch::optim::AdamOptions(1e-3));
-  else
-    optimizer = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(1e-3));
+  // The trainer's own choice (multi-tensor Adam on CUDA, libtorch's on the CPU), with the Python
+  // loop's settings: Adam, lr 1e-3, no weight decay.
+  ser::TrainerOptions optimizerOptions;
+  optimizerOptions.optimizer = ser::OptimizerKind::Adam;
+  optimizerOptions.learning_rate = 1e-3;
+  optimizerOptions.weight_decay = 0.0;
+  const std::unique_ptr<torch::optim::Optimizer> optimizer = ser::makeOptimizer(optimizerOptions, *model);
   torch::optim::Optimizer& adam = *optimizer;
   torch::Tensor x = torch::randn({batch, 1, rows, cols}).to(device);
   if (channelsLast) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
