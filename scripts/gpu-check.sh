@@ -172,6 +172,8 @@ cmake_args=(-S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSERWB_B
             -DBUILD_TESTING=OFF -DSERWB_BUILD_BENCHMARKS=ON)
 if [ -n "$debs" ]; then
   deps="$out/deps"
+  compgen -G "$debs/*.deb" >/dev/null ||
+    { echo "gpu-check.sh: --debs $debs: no .deb files there (gather them with --gather DIR, see --help)" >&2; exit 1; }
   say "unpacking $(ls "$debs"/*.deb | wc -l) .deb files from $debs into $deps"
   rm -rf "$deps"; mkdir -p "$deps"
   for deb in "$debs"/*.deb; do
