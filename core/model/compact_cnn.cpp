@@ -6,9 +6,10 @@ namespace ser {
 
 namespace nn = torch::nn;
 
-CompactCnnImpl::CompactCnnImpl(int numClasses, double dropoutRate) : numClasses_(numClasses) {
+CompactCnnImpl::CompactCnnImpl(int numClasses, double dropoutRate, Pooling pooling, bool inputDeltas)
+    : numClasses_(numClasses), inputDeltas_(inputDeltas) {
   nn::Sequential blocks;
-  int in = 1;
+  int in = inputDeltas ? 3 : 1;
   for (int width : kWidths) {
     blocks->push_back(nn::Conv2d(nn::Conv2dOptions(in, width, 3).padding(1).bias(false)));
     blocks->push_back(SyncBatchNorm2d(width));
@@ -17,13 +18,14 @@ CompactCnnImpl::CompactCnnImpl(int numClasses, double dropoutRate) : numClasses_
     in = width;
   }
   features = register_module("features", blocks);
+  pool = register_module("pool", TimePooling(in, pooling));
   dropout = register_module("dropout", nn::Dropout(dropoutRate));
-  fc = register_module("fc", nn::Linear(in, numClasses));
+  fc = register_module("fc", nn::Linear(pool->outputSize(), numClasses));
 }
 
 torch::Tensor CompactCnnImpl::embedding(torch::Tensor x) {
-  x = features->forward(x);
-  return torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+  if (inputDeltas_) x = withDeltas(x);
+  return pool(features->forward(x));
 }
 
 torch::Tensor CompactCnnImpl::head(torch::Tensor embedding) { return fc(dropout(embedding)); }

@@ -1,6 +1,7 @@
 #include "core/model/encoder_head.h"
 
 #include "core/base/error.h"
+#include "core/model/time_pooling.h"
 
 namespace ser {
 
@@ -29,10 +30,7 @@ torch::Tensor EncoderHeadImpl::embedding(torch::Tensor x) {
   // Attentive statistics pooling over frames.
   const torch::Tensor score = attentionScore(torch::tanh(attention(seq)));  // [B, F, 1]
   const torch::Tensor alpha = torch::softmax(score, 1);
-  const torch::Tensor mean = (alpha * seq).sum(1);                                   // [B, D]
-  const torch::Tensor var = (alpha * seq * seq).sum(1) - mean * mean;
-  const torch::Tensor sd = torch::sqrt(var.clamp_min(1e-6));
-  return torch::relu(fc1(torch::cat({mean, sd}, 1)));
+  return torch::relu(fc1(weightedMeanAndSd(seq, alpha)));  // [B, 2D] -> [B, hidden]
 }
 
 torch::Tensor EncoderHeadImpl::head(torch::Tensor embedding) { return fc2(dropout(embedding)); }

@@ -10,12 +10,14 @@ SerModel makeModel(const ModelOptions& options) {
   options.validate();
   switch (options.kind) {
     case ModelKind::ResNet18: {
-      auto model = std::make_shared<ResNet18Impl>(options.numClasses, options.dropout);
+      auto model = std::make_shared<ResNet18Impl>(options.numClasses, options.dropout, options.pooling,
+                                                  options.inputDeltas);
       if (!options.pretrainedWeights.empty()) loadPretrainedResNet18(*model, options.pretrainedWeights);
       return model;
     }
     case ModelKind::CompactCnn:
-      return std::make_shared<CompactCnnImpl>(options.numClasses, options.dropout);
+      return std::make_shared<CompactCnnImpl>(options.numClasses, options.dropout, options.pooling,
+                                              options.inputDeltas);
     case ModelKind::EncoderHead:
       return std::make_shared<EncoderHeadImpl>(options.encoderLayers, options.encoderDim,
                                                options.numClasses, options.dropout);

@@ -20,11 +20,33 @@ ModelKind modelKindFromString(const std::string& name) {
   throw ParameterError("model", name, "one of resnet18, cnn, encoder");
 }
 
+std::string toString(Pooling pooling) {
+  switch (pooling) {
+    case Pooling::Average: return "avg";
+    case Pooling::Statistics: return "stats";
+    case Pooling::Attentive: return "attentive";
+  }
+  return "avg";
+}
+
+Pooling poolingFromString(const std::string& name) {
+  if (name == "avg") return Pooling::Average;
+  if (name == "stats") return Pooling::Statistics;
+  if (name == "attentive") return Pooling::Attentive;
+  throw ParameterError("pooling", name, "one of avg, stats, attentive");
+}
+
 void ModelOptions::validate() const {
   checkRangeInt("num_classes", numClasses, 2, 1000);
   checkRange("dropout", dropout, 0.0, 0.9);
   if (!pretrainedWeights.empty() && kind != ModelKind::ResNet18)
     throw ParameterError("pretrained_weights", pretrainedWeights, "only with model resnet18");
+  if (kind == ModelKind::EncoderHead && pooling != Pooling::Average)
+    throw ParameterError("pooling", toString(pooling), "avg with model encoder (its head pools attentively)");
+  if (kind == ModelKind::EncoderHead && inputDeltas)
+    throw ParameterError("deltas", "true", "false with model encoder");
+  if (inputDeltas && !pretrainedWeights.empty())
+    throw ParameterError("deltas", "true", "false with pretrained_weights (ImageNet's input channels are colours)");
   if (kind == ModelKind::EncoderHead) {
     checkRangeInt("encoder_layers", encoderLayers, 1, 1000);
     checkRangeInt("encoder_dim", encoderDim, 1, 65536);

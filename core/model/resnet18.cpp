@@ -72,16 +72,18 @@ torch::Tensor BasicBlockImpl::forward(torch::Tensor x) {
   return out.relu_();
 }
 
-ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate) : numClasses_(numClasses) {
-  conv1 = register_module("conv1", conv(1, 64, 7, 2, 3));
+ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate, Pooling pooling, bool inputDeltas)
+    : numClasses_(numClasses), inputDeltas_(inputDeltas) {
+  conv1 = register_module("conv1", conv(inputDeltas ? 3 : 1, 64, 7, 2, 3));
   bn1 = register_module("bn1", SyncBatchNorm2d(64));
   int inPlanes = 64;
   layer1 = register_module("layer1", makeLayer(inPlanes, 64, 1));
   layer2 = register_module("layer2", makeLayer(inPlanes, 128, 2));
   layer3 = register_module("layer3", makeLayer(inPlanes, 256, 2));
   layer4 = register_module("layer4", makeLayer(inPlanes, 512, 2));
+  pool = register_module("pool", TimePooling(512, pooling));
   dropout = register_module("dropout", nn::Dropout(dropoutRate));
-  fc = register_module("fc", nn::Linear(512, numClasses));
+  fc = register_module("fc", nn::Linear(pool->outputSize(), numClasses));
 
   // torchvision's initialisation: He-normal (fan-out) convolutions, BN scale 1 and shift 0.
   torch::NoGradGuard noGrad;
@@ -96,11 +98,12 @@ ResNet18Impl::ResNet18Impl(int numClasses, double dropoutRate) : numClasses_(num
 }
 
 torch::Tensor ResNet18Impl::embedding(torch::Tensor x) {
+  if (inputDeltas_) x = withDeltas(x);
   x = bn1(conv1(x));
   torch::relu_(x);
   x = torch::max_pool2d(x, 3, 2, 1);
   x = layer4->forward(layer3->forward(layer2->forward(layer1->forward(x))));
-  return torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+  return pool(x);
 }
 
 torch::Tensor ResNet18Impl::head(torch::Tensor embedding) { return fc(dropout(embedding)); }
@@ -127,7 +130,7 @@ std::vector<std::string> loadPretrainedResNet18(ResNet18Impl& model,
   std::vector<std::string> loaded;
   torch::NoGradGuard noGrad;
   for (auto& [name, target] : targets) {
-    if (name.rfind("fc.", 0) == 0) continue;
+    if (name.rfind("fc.", 0) == 0 || name.rfind("pool.", 0) == 0) continue;  // ours, not torchvision's
     torch::Tensor source;
     bool found = false;
     try {

@@ -4,9 +4,11 @@
 #include <iomanip>
 #include <sstream>
 #include <system_error>
+#include <type_traits>
 
 #include "core/base/atomic_file.h"
 #include "core/base/error.h"
+#include "core/base/json_number.h"
 #include "core/base/json_text.h"
 #include "core/base/text.h"
 #include "core/corpus/corpus_spec.h"
@@ -25,6 +27,17 @@ template <typename T>
 T need(const nlohmann::json& j, const std::string& where, const char* key) {
   const std::string path = where.empty() ? key : where + "." + key;
   if (!j.is_object() || !j.contains(key)) throw Error("summary.json: no '" + path + "'");
+  // A float into an integer (1e40 into a count) would be undefined behaviour, 1.7 a truncation.
+  bool wholeNumbers = true;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    wholeNumbers = !j.at(key).is_number() || jsonIsIntegerOf<T>(j.at(key));
+  } else if constexpr (std::is_same_v<T, ConfusionMatrix>) {
+    if (j.at(key).is_array())
+      for (const auto& row : j.at(key))
+        if (row.is_array())
+          for (const auto& v : row) wholeNumbers = wholeNumbers && (!v.is_number() || jsonIsIntegerOf<std::size_t>(v));
+  }
+  if (!wholeNumbers) throw Error("summary.json: '" + path + "' is not a whole number within range");
   try {
     return j.at(key).get<T>();
   } catch (const nlohmann::json::exception&) {

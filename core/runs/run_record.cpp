@@ -11,6 +11,7 @@
 #include "core/base/atomic_file.h"
 #include "core/base/csv.h"
 #include "core/base/error.h"
+#include "core/base/json_number.h"
 #include "core/base/json_text.h"
 #include "core/base/text.h"
 #include "core/metrics/predictions_csv.h"
@@ -49,10 +50,26 @@ class Reader {
     if (!o[key].is_number()) throw corrupt("'" + where + key + "' is not a number");
     return o[key].get<double>();
   }
+  // A whole number within [lo, hi], so that the cast the caller makes is defined (a JSON number
+  // may be 1e300).
+  double whole(const json& o, const char* key, const std::string& where, double lo, double hi,
+               double fallback) const {
+    const double v = number(o, key, where, fallback);
+    if (!(v >= lo && v <= hi) || v != std::floor(v))
+      throw corrupt("'" + where + key + "' is not a whole number from " + std::to_string((long long)lo) +
+                    " to " + std::to_string((long long)hi));
+    return v;
+  }
   std::size_t count(const json& o, const char* key, const std::string& where) const {
     const double v = number(o, key, where, 0.0);
-    if (v < 0 || v != std::floor(v)) throw corrupt("'" + where + key + "' is not a count");
+    if (!(v >= 0 && v <= kMaxCount) || v != std::floor(v)) throw corrupt("'" + where + key + "' is not a count");
     return std::size_t(v);
+  }
+  static constexpr double kMaxCount = 9.0e15;  // below 2^53: every count a double holds exactly
+  bool flag(const json& o, const char* key, const std::string& where, bool fallback) const {
+    if (!o.contains(key) || o[key].is_null()) return fallback;
+    if (!o[key].is_boolean()) throw corrupt("'" + where + key + "' is not true or false");
+    return o[key].get<bool>();
   }
   std::string text(const json& o, const char* key) const {
     if (!o.contains(key) || o[key].is_null()) return {};
@@ -349,7 +366,7 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
         throw rd.corrupt("'confusion' must be " + std::to_string(k) + " x " + std::to_string(k));
       for (std::size_t j = 0; j < k; ++j) {
         const json& v = c[i][j];
-        if (!v.is_number() || v.get<double>() < 0 || v.get<double>() != std::floor(v.get<double>()))
+        if (!jsonIsIntegerOf<std::size_t>(v))  // 8.9e39 is a number but no count
           throw rd.corrupt("'confusion' holds a non-count");
         r.confusion[i][j] = v.get<std::size_t>();
       }
@@ -414,7 +431,7 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
   s.validationClips = rd.count(split, "validation_clips", "split.");
   s.testClips = rd.count(split, "test_clips", "split.");
   if (record.formatVersion >= 2) {
-    s.known = split.value("provenance_known", false);
+    s.known = rd.flag(split, "provenance_known", "split.", false);
     s.testSpeakersSeen = rd.strings(split, "test_speakers_seen_in_training");
   } else {
     // Version 1: a training run listed its speakers, so the overlap can be computed; an
@@ -426,16 +443,19 @@ void readMetricsJson(const json& m, const fs::path& file, RunRecord& record) {
 
   record.model = rd.text(m, "model");
   record.experimentName = rd.text(m, "experiment");
-  record.seed = std::uint64_t(rd.number(m, "seed", "", 0.0));
-  record.synthetic = m.value("synthetic", false);
+  if (m.contains("seed") && m["seed"].is_number_unsigned())
+    record.seed = m["seed"].get<std::uint64_t>();
+  else
+    record.seed = std::uint64_t(rd.whole(m, "seed", "", 0.0, Reader::kMaxCount, 0.0));
+  record.synthetic = rd.flag(m, "synthetic", "", false);
   TrainingFacts& t = record.training;
   t.device = rd.text(m, "device");
   t.precision = rd.text(m, "precision");
   t.trainSeconds = rd.number(m, "train_seconds", "", -1.0);
   t.samplesPerSecond = rd.number(m, "train_samples_per_second", "", -1.0);
-  t.bestEpoch = int(rd.number(m, "best_epoch", "", 0.0));
-  t.epochs = int(rd.number(m, "epochs", "", 0.0));
-  t.parameters = static_cast<long long>(rd.number(m, "parameters", "", 0.0));
+  t.bestEpoch = int(rd.whole(m, "best_epoch", "", 0.0, 1e9, 0.0));
+  t.epochs = int(rd.whole(m, "epochs", "", 0.0, 1e9, 0.0));
+  t.parameters = static_cast<long long>(rd.whole(m, "parameters", "", 0.0, Reader::kMaxCount, 0.0));
   t.stop = rd.text(m, "stop");
   if (m.contains("encoder") && m["encoder"].is_object()) {
     t.encoderFile = rd.text(m["encoder"], "file");

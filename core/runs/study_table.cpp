@@ -1,5 +1,7 @@
 #include "core/runs/study_table.h"
 
+#include <cmath>
+
 #include <iomanip>
 #include <sstream>
 
@@ -138,6 +140,11 @@ StudyTable loadStudy(const std::string& dir) {
     if (!o[key].is_number()) throw corrupt(where + ": '" + key + "' is not a number");
     return o[key].get<double>();
   };
+  auto flag = [&](const json& o, const char* key, const std::string& where, bool fallback) {
+    if (!o.contains(key) || o[key].is_null()) return fallback;
+    if (!o[key].is_boolean()) throw corrupt(where + "'" + key + "' is not true or false");
+    return o[key].get<bool>();
+  };
   auto optInterval = [&](const json& o, const char* key, const std::string& where) {
     return intervalFromJson(o, key, "Corrupt study file: " + file.string() + ": " + where + ": ", key);
   };
@@ -154,14 +161,16 @@ StudyTable loadStudy(const std::string& dir) {
     row.train = str(r, "train");
     row.test = str(r, "test");
     row.protocol = str(r, "protocol");
-    row.speakerIndependent = r.value("speaker_independent", row.protocol != "random split");
+    row.speakerIndependent = flag(r, "speaker_independent", where + ": ", row.protocol != "random split");
     row.runDir = str(r, "run_dir");
     for (auto [key, field] : {std::pair{"wa", &row.wa}, std::pair{"uar", &row.uar}}) {
       const auto v = optNumber(r, key, where);
       if (!v) throw corrupt(where + ": '" + key + "' is not a number");
       *field = *v;
     }
-    row.n = std::size_t(optNumber(r, "n", where).value_or(0.0));
+    const double n = optNumber(r, "n", where).value_or(0.0);
+    if (!(n >= 0.0 && n <= 9.0e15) || n != std::floor(n)) throw corrupt(where + ": 'n' is not a count");
+    row.n = std::size_t(n);
     row.waCi95 = optInterval(r, "wa_ci95", where);
     row.uarCi95 = optInterval(r, "uar_ci95", where);
     row.waMale = optNumber(r, "wa_male", where);
@@ -174,7 +183,7 @@ StudyTable loadStudy(const std::string& dir) {
   }
   if (j.contains("skipped") && j["skipped"].is_array())
     for (const auto& s : j["skipped"]) study.skipped.push_back(s.is_string() ? s.get<std::string>() : s.dump());
-  study.synthetic = j.value("synthetic", false);
+  study.synthetic = flag(j, "synthetic", "", false);
   study.ravdess = str(j, "ravdess");
   study.cremaD = str(j, "crema_d");
   if (j.contains("seed") && j["seed"].is_number_unsigned()) study.seed = j["seed"].get<std::uint64_t>();

@@ -41,6 +41,9 @@ CheckpointModelMeta checkpointModelMeta(const nlohmann::json& meta) {
     out.inputCols = intAt(m, "input_cols");
     out.normaliser = FeatureNormaliser::fromJson(meta.at("normalisation"));
     if (out.model.kind == ModelKind::EncoderHead) out.model.encoderLayers = intAt(m, "encoder_layers");
+    // Absent in checkpoints from before these options: an average-pooled, one-channel network.
+    if (m.contains("pooling")) out.model.pooling = poolingFromString(m.at("pooling").get<std::string>());
+    if (m.contains("deltas")) out.model.inputDeltas = m.at("deltas").get<bool>();
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("metadata incomplete (") + e.what() + ")");
   }

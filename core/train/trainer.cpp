@@ -413,6 +413,8 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   modelOptions.numClasses = numClasses;
   modelOptions.dropout = o.dropout;
   modelOptions.pretrainedWeights = o.pretrained_weights;
+  modelOptions.pooling = o.pooling;
+  modelOptions.inputDeltas = o.deltas;
   if (o.model == ModelKind::EncoderHead) {
     if (train.encoderLayers < 1 || rows % train.encoderLayers != 0)
       throw Error("model encoder: the training clips' " + std::to_string(rows) +
@@ -434,7 +436,8 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
 
   nlohmann::json modelMeta = {{"kind", toString(o.model)},   {"num_classes", numClasses},
                               {"dropout", o.dropout},        {"input_rows", rows},
-                              {"input_cols", cols},          {"parameters", result.parameters}};
+                              {"input_cols", cols},          {"parameters", result.parameters},
+                              {"pooling", toString(o.pooling)}, {"deltas", o.deltas}};
   if (o.model == ModelKind::EncoderHead) modelMeta["encoder_layers"] = modelOptions.encoderLayers;
 
   if (resume) {
@@ -442,8 +445,10 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     const nlohmann::json& m = last.meta();
     try {
       const auto& mm = m.at("model");
+      // Checkpoints from before pooling and deltas existed hold an average-pooled, one-channel model.
       if (mm.at("kind") != modelMeta.at("kind") || mm.at("num_classes") != numClasses ||
-          mm.at("input_rows") != rows || mm.at("input_cols") != cols)
+          mm.at("input_rows") != rows || mm.at("input_cols") != cols ||
+          mm.value("pooling", std::string("avg")) != toString(o.pooling) || mm.value("deltas", false) != o.deltas)
         throw Error("checkpoint '" + result.last_checkpoint.string() + "' is for a " +
                     mm.at("kind").get<std::string>() + " with " + mm.at("num_classes").dump() +
                     " classes on " + mm.at("input_rows").dump() + "x" + mm.at("input_cols").dump() +
@@ -543,9 +548,11 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
   }
   step.distributed = dist;
   step.classWeights = classWeights;
-  step.loss = [&classWeights](const torch::Tensor& logits, const torch::Tensor& labels) {
+  step.loss = [&classWeights, smoothing = o.label_smoothing](const torch::Tensor& logits,
+                                                             const torch::Tensor& labels) {
     torch::nn::functional::CrossEntropyFuncOptions opts;
     if (classWeights.defined()) opts.weight(classWeights);
+    if (smoothing > 0.0) opts.label_smoothing(smoothing);
     return torch::nn::functional::cross_entropy(logits, labels, opts);
   };
 
@@ -566,8 +573,11 @@ TrainResult Trainer::train(const TrainingSet& train, const TrainingSet& validati
     std::mt19937 rng(seq);
 
     double lr = state.lr;
-    if (o.scheduler == SchedulerKind::Cosine)
-      lr = o.learning_rate * 0.5 * (1.0 + std::cos(kPi * double(epoch - 1) / double(o.epochs)));
+    if (epoch <= o.warmup_epochs)
+      lr = o.learning_rate * double(epoch) / double(o.warmup_epochs + 1);
+    else if (o.scheduler == SchedulerKind::Cosine)
+      lr = o.learning_rate * 0.5 *
+           (1.0 + std::cos(kPi * double(epoch - 1 - o.warmup_epochs) / double(o.epochs - o.warmup_epochs)));
     setLearningRate(*optimizer, o.optimizer, lr);
 
     std::vector<std::size_t> order(train.size());

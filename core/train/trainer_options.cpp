@@ -76,6 +76,12 @@ void TrainerOptions::validate() const {
     throw ParameterError("encoder", encoder, "only with model encoder");
   if (encoder.empty() && model == ModelKind::EncoderHead)
     throw ParameterError("encoder", "''", "a TorchScript encoder file with model encoder");
+  if (model == ModelKind::EncoderHead && pooling != Pooling::Average)
+    throw ParameterError("pooling", toString(pooling), "avg with model encoder (its head pools attentively)");
+  if (model == ModelKind::EncoderHead && deltas)
+    throw ParameterError("deltas", "true", "false with model encoder");
+  if (deltas && !pretrained_weights.empty())
+    throw ParameterError("deltas", "true", "false with pretrained_weights (ImageNet's input channels are colours)");
   checkRange("dropout", dropout, 0.0, 0.9);
   checkPositive("learning_rate", learning_rate);
   checkRange("learning_rate", learning_rate, 0.0, 10.0);
@@ -86,6 +92,8 @@ void TrainerOptions::validate() const {
   if (!(plateau_factor > 0.0 && plateau_factor < 1.0))
     throw ParameterError("plateau_factor", std::to_string(plateau_factor), "(0, 1)");
   checkRangeInt("epochs", epochs, 1, 10000);
+  checkRangeInt("warmup_epochs", warmup_epochs, 0, epochs - 1);
+  checkRange("label_smoothing", label_smoothing, 0.0, 0.5);
   checkRangeInt("batch_size", batch_size, 1, 4096);
   checkRangeInt("eval_batch_size", eval_batch_size, 1, 4096);
   checkRangeInt("patience", patience, 0, 10000);
@@ -109,6 +117,8 @@ nlohmann::json toJson(const TrainerOptions& o) {
       {"model", toString(o.model)},
       {"pretrained_weights", o.pretrained_weights},
       {"encoder", o.encoder},
+      {"pooling", toString(o.pooling)},
+      {"deltas", o.deltas},
       {"dropout", o.dropout},
       {"optimizer", toString(o.optimizer)},
       {"learning_rate", o.learning_rate},
@@ -117,11 +127,13 @@ nlohmann::json toJson(const TrainerOptions& o) {
       {"scheduler", toString(o.scheduler)},
       {"plateau_patience", o.plateau_patience},
       {"plateau_factor", o.plateau_factor},
+      {"warmup_epochs", o.warmup_epochs},
       {"epochs", o.epochs},
       {"batch_size", o.batch_size},
       {"eval_batch_size", o.eval_batch_size},
       {"patience", o.patience},
       {"class_weights", o.class_weights},
+      {"label_smoothing", o.label_smoothing},
       {"spec_augment",
        {{"time_masks", o.spec_augment.time_masks},
         {"time_mask_width", o.spec_augment.time_mask_width},
@@ -144,9 +156,10 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
   TrainerOptions o;
   if (!json.is_object()) throw ParameterError("trainer options", json.dump(), "a JSON object");
   const std::set<std::string> known = {
-      "model", "pretrained_weights", "encoder", "dropout", "optimizer", "learning_rate", "weight_decay",
-      "momentum", "scheduler", "plateau_patience", "plateau_factor", "epochs", "batch_size",
-      "eval_batch_size", "patience", "class_weights", "spec_augment", "mixup_alpha", "noise_std",
+      "model", "pretrained_weights", "encoder", "pooling", "deltas", "dropout", "optimizer",
+      "learning_rate", "weight_decay", "momentum", "scheduler", "plateau_patience", "plateau_factor",
+      "warmup_epochs", "epochs", "batch_size", "eval_batch_size", "patience", "class_weights",
+      "label_smoothing", "spec_augment", "mixup_alpha", "noise_std",
       "gain_db", "normalisation", "seed", "threads", "device", "precision", "channels_last",
       "data_placement"};
   for (const auto& item : json.items())
@@ -176,6 +189,8 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
   getEnum("model", o.model, modelKindFromString);
   get(json, "pretrained_weights", o.pretrained_weights);
   get(json, "encoder", o.encoder);
+  getEnum("pooling", o.pooling, poolingFromString);
+  get(json, "deltas", o.deltas);
   get(json, "dropout", o.dropout);
   getEnum("optimizer", o.optimizer, optimizerKindFromString);
   get(json, "learning_rate", o.learning_rate);
@@ -184,11 +199,13 @@ TrainerOptions trainerOptionsFromJson(const nlohmann::json& json) {
   getEnum("scheduler", o.scheduler, schedulerKindFromString);
   get(json, "plateau_patience", o.plateau_patience);
   get(json, "plateau_factor", o.plateau_factor);
+  get(json, "warmup_epochs", o.warmup_epochs);
   get(json, "epochs", o.epochs);
   get(json, "batch_size", o.batch_size);
   get(json, "eval_batch_size", o.eval_batch_size);
   get(json, "patience", o.patience);
   get(json, "class_weights", o.class_weights);
+  get(json, "label_smoothing", o.label_smoothing);
   if (json.contains("spec_augment")) {
     const auto& sa = json.at("spec_augment");
     get(sa, "time_masks", o.spec_augment.time_masks);

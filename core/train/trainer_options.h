@@ -62,12 +62,17 @@ struct TrainerOptions {
   // model encoder only (and required there): the TorchScript speech encoder file
   // (core/model/speech_encoder.h); it stays frozen, only the head trains.
   std::string encoder;
+  Pooling pooling = Pooling::Average;       // cnn, resnet18: avg | stats | attentive (ModelOptions)
+  bool deltas = false;                      // cnn, resnet18: delta and delta-delta input channels
   double dropout = 0.3;                     // before the classifier, [0, 0.9]
   OptimizerKind optimizer = OptimizerKind::Adam;
   double learning_rate = 1e-3;              // initial, (0, 10]
   double weight_decay = 1e-4;               // L2 (adam, sgd) or decoupled (adamw), [0, 1]
   double momentum = 0.9;                    // sgd only, [0, 1)
-  SchedulerKind scheduler = SchedulerKind::Cosine;  // cosine: to 0 over `epochs`
+  SchedulerKind scheduler = SchedulerKind::Cosine;  // cosine: to 0 over `epochs` (after the warm-up)
+  // Linear warm-up: epoch e <= warmup_epochs trains at learning_rate * e / (warmup_epochs + 1),
+  // then the scheduler starts (cosine then decays over the remaining epochs). [0, epochs - 1]
+  int warmup_epochs = 0;
   int plateau_patience = 2;                 // plateau: epochs without val-UAR gain before a cut, [1, 100]
   double plateau_factor = 0.5;              // plateau: learning-rate multiplier per cut, (0, 1)
   int epochs = 30;                          // maximum epochs, [1, 10000]
@@ -75,6 +80,7 @@ struct TrainerOptions {
   int eval_batch_size = 64;                 // validation/prediction batches, [1, 4096]
   int patience = 8;                         // early stopping: epochs without val-UAR gain, [0, 10000]; 0 = off
   bool class_weights = true;                // weight the training loss by inverse class frequency
+  double label_smoothing = 0.0;             // training loss targets (1 - s) one-hot + s / classes, [0, 0.5]
   SpecAugmentOptions spec_augment;
   double mixup_alpha = 0.0;                 // mixup Beta(alpha, alpha), [0, 10]; 0 = off
   double noise_std = 0.0;                   // Gaussian noise after normalisation, [0, 10]; 0 = off

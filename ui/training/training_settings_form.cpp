@@ -38,6 +38,10 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
       optimizer_(combo(this, {QStringLiteral("adam"), QStringLiteral("adamw"), QStringLiteral("sgd")})),
       scheduler_(combo(this, {QStringLiteral("cosine"), QStringLiteral("plateau"), QStringLiteral("none")})),
       patience_(new QSpinBox(this)),
+      warmup_(new QSpinBox(this)),
+      pooling_(new QComboBox(this)),
+      deltas_(new QCheckBox(tr("delta and delta-delta channels"), this)),
+      labelSmoothing_(new QDoubleSpinBox(this)),
       specAugment_(new QCheckBox(tr("time and frequency masks"), this)),
       mixup_(new QDoubleSpinBox(this)),
       seed_(new QSpinBox(this)),
@@ -72,6 +76,18 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
   patience_->setRange(0, 10000);
   patience_->setSpecialValueText(tr("off"));
   patience_->setToolTip(tr("early stopping: epochs without a validation-UAR gain (0 = off)"));
+  warmup_->setRange(0, 9999);
+  warmup_->setSpecialValueText(tr("off"));
+  warmup_->setToolTip(tr("epochs of linear learning-rate warm-up before the scheduler starts"));
+  pooling_->addItem(tr("average"), QStringLiteral("avg"));
+  pooling_->addItem(tr("statistics (mean, sd over time)"), QStringLiteral("stats"));
+  pooling_->addItem(tr("attentive statistics"), QStringLiteral("attentive"));
+  pooling_->setToolTip(tr("cnn and resnet18: how the last feature map becomes one vector per clip"));
+  deltas_->setToolTip(tr("cnn and resnet18: the network also reads the time derivatives of the log-mel"));
+  labelSmoothing_->setRange(0.0, 0.5);
+  labelSmoothing_->setSingleStep(0.05);
+  labelSmoothing_->setSpecialValueText(tr("off"));
+  labelSmoothing_->setToolTip(tr("training targets (1 - s) one-hot + s / classes; 0 = off"));
   mixup_->setRange(0.0, 10.0);
   mixup_->setSingleStep(0.1);
   mixup_->setSpecialValueText(tr("off"));
@@ -94,6 +110,10 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
   form->addRow(tr("Optimizer"), optimizer_);
   form->addRow(tr("Scheduler"), scheduler_);
   form->addRow(tr("Patience"), patience_);
+  form->addRow(tr("Warm-up epochs"), warmup_);
+  form->addRow(tr("Pooling"), pooling_);
+  form->addRow(tr("Input"), deltas_);
+  form->addRow(tr("Label smoothing"), labelSmoothing_);
   form->addRow(tr("SpecAugment"), specAugment_);
   form->addRow(tr("Mixup alpha"), mixup_);
   form->addRow(tr("Seed"), seed_);
@@ -127,6 +147,10 @@ void TrainingSettingsForm::setFrom(const Experiment& e) {
   optimizer_->setCurrentText(QString::fromStdString(toString(t.optimizer)));
   scheduler_->setCurrentText(QString::fromStdString(toString(t.scheduler)));
   patience_->setValue(t.patience);
+  warmup_->setValue(t.warmup_epochs);
+  pooling_->setCurrentIndex(pooling_->findData(QString::fromStdString(toString(t.pooling))));
+  deltas_->setChecked(t.deltas);
+  labelSmoothing_->setValue(t.label_smoothing);
   specAugment_->setChecked(t.spec_augment.time_masks > 0 || t.spec_augment.freq_masks > 0);
   mixup_->setValue(t.mixup_alpha);
   seed_->setValue(int(e.seed));
@@ -145,6 +169,11 @@ void TrainingSettingsForm::applyTo(Experiment& e) const {
   t.optimizer = optimizerKindFromString(optimizer_->currentText().toStdString());
   t.scheduler = schedulerKindFromString(scheduler_->currentText().toStdString());
   t.patience = patience_->value();
+  t.warmup_epochs = std::min(warmup_->value(), t.epochs - 1);
+  const bool convolutional = e.model == ExperimentModel::Cnn || e.model == ExperimentModel::ResNet18;
+  t.pooling = convolutional ? poolingFromString(pooling_->currentData().toString().toStdString()) : Pooling::Average;
+  t.deltas = convolutional && deltas_->isChecked();
+  t.label_smoothing = labelSmoothing_->value();
   const SpecAugmentOptions defaults;
   t.spec_augment.time_masks = specAugment_->isChecked() ? std::max(1, defaults.time_masks) : 0;
   t.spec_augment.freq_masks = specAugment_->isChecked() ? std::max(1, defaults.freq_masks) : 0;
@@ -190,8 +219,11 @@ bool TrainingSettingsForm::restoreSettings() {
 void TrainingSettingsForm::updateEnabled() {
   const bool network = modelName() != QLatin1String("svm");
   for (QWidget* w : std::initializer_list<QWidget*>{device_, epochs_, batch_, lr_, optimizer_, scheduler_,
-                                                    patience_, specAugment_, mixup_})
+                                                    patience_, warmup_, labelSmoothing_, specAugment_, mixup_})
     w->setEnabled(network);
+  const bool convolutional = modelName() == QLatin1String("cnn") || modelName() == QLatin1String("resnet18");
+  pooling_->setEnabled(convolutional);
+  deltas_->setEnabled(convolutional);
   encoderRow_->setEnabled(modelName() == QLatin1String("encoder"));
 }
 

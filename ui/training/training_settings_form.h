@@ -1,8 +1,8 @@
 #pragma once
 // The model and hyper-parameter form of the Training panel: model (cnn, resnet18, svm, encoder
 // with its file picker), device,
-// epochs, batch size, learning rate, optimizer, scheduler, early-stopping patience, SpecAugment,
-// mixup, seed and the front end's clip length. Field ranges are TrainerOptions'. Defaults follow
+// epochs, batch size, learning rate, optimizer, scheduler, early-stopping patience, warm-up,
+// pooling, delta channels, label smoothing, SpecAugment, mixup, seed and the front end's clip length. Field ranges are TrainerOptions'. Defaults follow
 // the device: on a CPU the compact CNN, with CUDA the ResNet-18.
 #include <QWidget>
 
@@ -45,6 +45,10 @@ class TrainingSettingsForm : public QWidget {
   QDoubleSpinBox* learningRateSpin() const { return lr_; }
   QDoubleSpinBox* clipSecondsSpin() const { return seconds_; }
   QSpinBox* seedSpin() const { return seed_; }
+  QComboBox* poolingCombo() const { return pooling_; }  // data: "avg", "stats", "attentive"
+  QCheckBox* deltasCheck() const { return deltas_; }
+  QDoubleSpinBox* labelSmoothingSpin() const { return labelSmoothing_; }
+  QSpinBox* warmupSpin() const { return warmup_; }
 
  signals:
   void modelChanged(const QString& model);
@@ -62,6 +66,10 @@ class TrainingSettingsForm : public QWidget {
   QComboBox* optimizer_;
   QComboBox* scheduler_;
   QSpinBox* patience_;
+  QSpinBox* warmup_;
+  QComboBox* pooling_;
+  QCheckBox* deltas_;
+  QDoubleSpinBox* labelSmoothing_;
   QCheckBox* specAugment_;
   QDoubleSpinBox* mixup_;
   QSpinBox* seed_;

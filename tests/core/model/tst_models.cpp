@@ -6,6 +6,7 @@
 #include "core/model/compact_cnn.h"
 #include "core/model/model_factory.h"
 #include "core/model/resnet18.h"
+#include "core/model/time_pooling.h"
 
 // Qt after libtorch: Qt's `slots` macro breaks torch headers parsed after it.
 #include <QJsonDocument>
@@ -44,16 +45,29 @@ class TestModels : public QObject {
     QTest::newRow("cnn 5x7 (odd, tiny)") << "cnn" << 5 << 7 << 2;
     QTest::newRow("resnet18 64x301 (default front end)") << "resnet18" << 64 << 301 << 6;
     QTest::newRow("resnet18 16x32") << "resnet18" << 16 << 32 << 4;
+    for (const char* kind : {"cnn", "resnet18"})
+      for (const char* variant : {"stats", "attentive", "avg+deltas", "attentive+deltas"})
+        QTest::newRow((std::string(kind) + " 64x301 " + variant).c_str()) << QString(kind) + " " + variant << 64 << 301 << 6;
+    QTest::newRow("cnn 5x7 attentive+deltas (one frame left)") << "cnn attentive+deltas" << 5 << 7 << 2;
   }
+  // kind is "cnn" or "resnet18", optionally followed by " POOLING" and "+deltas".
   void forwardShape() {
     QFETCH(QString, kind);
     QFETCH(int, rows);
     QFETCH(int, cols);
     QFETCH(int, classes);
     ModelOptions options;
-    options.kind = modelKindFromString(kind.toStdString());
+    const QStringList words = kind.split(' ');
+    options.kind = modelKindFromString(words[0].toStdString());
+    if (words.size() > 1) {
+      const QStringList variant = words[1].split('+');
+      options.pooling = poolingFromString(variant[0].toStdString());
+      options.inputDeltas = variant.contains("deltas");
+    }
     options.numClasses = classes;
     SerModel model = makeModel(options);
+    const int width = options.kind == ModelKind::CompactCnn ? 128 : 512;
+    QCOMPARE(model->embeddingSize(), options.pooling == Pooling::Average ? width : 2 * width);
     QVERIFY(model->kind() == options.kind);
     QCOMPARE(model->numClasses(), classes);
     model->eval();
@@ -63,6 +77,10 @@ class TestModels : public QObject {
     QCOMPARE(out.size(0), 3L);
     QCOMPARE(out.size(1), long(classes));
     QVERIFY(torch::isfinite(out).all().item<bool>());
+    const torch::Tensor x = torch::randn({2, 1, rows, cols});
+    const torch::Tensor e = model->embedding(x);
+    QCOMPARE(e.size(1), long(model->embeddingSize()));
+    QVERIFY(torch::allclose(model->head(e), model->forward(x), 1e-5, 1e-5));
   }
 
   // Expected counts computed by hand from the layer shapes (see the header comments); the
@@ -73,12 +91,25 @@ class TestModels : public QObject {
     QTest::addColumn<qlonglong>("expected");
     QTest::newRow("resnet18, 4 classes") << "resnet18" << 11172292LL;
     QTest::newRow("cnn, 4 classes") << "cnn" << 97908LL;
+    // stats: the classifier reads 256 values, + 128 * 4 weights.
+    QTest::newRow("cnn stats, 4 classes") << "cnn stats" << 97908LL + 512;
+    // attentive: + the attention layers 128 -> 64 -> 1 (8256 + 65).
+    QTest::newRow("cnn attentive, 4 classes") << "cnn attentive" << 97908LL + 512 + 8256 + 65;
+    // deltas: the first conv reads 3 channels, + 2 * 16 * 9 weights.
+    QTest::newRow("cnn deltas, 4 classes") << "cnn avg+deltas" << 97908LL + 288;
+    QTest::newRow("resnet18 attentive+deltas, 4 classes")
+        << "resnet18 attentive+deltas" << 11172292LL + 512 * 4 + (512 * 64 + 64) + 65 + 2 * 64 * 49;
   }
   void parameterCounts() {
     QFETCH(QString, kind);
     QFETCH(qlonglong, expected);
     ModelOptions options;
-    options.kind = modelKindFromString(kind.toStdString());
+    const QStringList words = kind.split(' ');
+    options.kind = modelKindFromString(words[0].toStdString());
+    if (words.size() > 1) {
+      options.pooling = poolingFromString(words[1].split('+')[0].toStdString());
+      options.inputDeltas = words[1].contains("deltas");
+    }
     options.numClasses = 4;
     QCOMPARE(qlonglong(countParameters(*makeModel(options))), expected);
   }
@@ -89,6 +120,71 @@ class TestModels : public QObject {
     QVERIFY(modelKindFromString("resnet18") == ModelKind::ResNet18);
     QVERIFY(modelKindFromString("cnn") == ModelKind::CompactCnn);
     QVERIFY_THROWS_EXCEPTION(ParameterError, modelKindFromString("vgg"));
+  }
+
+  void poolingNames() {
+    for (Pooling p : {Pooling::Average, Pooling::Statistics, Pooling::Attentive})
+      QVERIFY(poolingFromString(toString(p)) == p);
+    QCOMPARE(toString(Pooling::Attentive), std::string("attentive"));
+    try {
+      poolingFromString("max");
+      QFAIL("no exception");
+    } catch (const ParameterError& e) {
+      QCOMPARE(QString::fromStdString(e.parameter()), QString("pooling"));
+    }
+  }
+
+  // Statistics pooling is the mean over frequency, then the population mean and sd over time.
+  void statisticsPoolingByHand() {
+    const torch::Tensor x = torch::randn({2, 3, 4, 5}, torch::kDouble);
+    TimePooling pool(3, Pooling::Statistics);
+    const torch::Tensor out = pool(x);
+    const torch::Tensor f = x.mean(2);  // [2, 3, 5]
+    const torch::Tensor expected = torch::cat({f.mean(2), f.std(2, /*unbiased=*/false)}, 1);
+    QVERIFY(torch::allclose(out, expected, 1e-9, 1e-9));
+    QCOMPARE(TimePooling(3, Pooling::Average)(x).size(1), 3L);
+    QVERIFY(torch::allclose(TimePooling(3, Pooling::Average)(x), x.mean({2, 3}), 1e-9, 1e-9));
+  }
+
+  // Attentive pooling: weights over frames sum to 1; on input whose frames are all equal the
+  // weighted mean is that frame and the sd is the floor sqrt(1e-6), whatever the weights.
+  void attentivePoolingWeights() {
+    torch::manual_seed(3);
+    TimePooling pool(8, Pooling::Attentive);
+    QCOMPARE(pool->outputSize(), 16);
+    const torch::Tensor x = torch::randn({4, 8, 3, 11});
+    const torch::Tensor w = pool->frameWeights(x);
+    QCOMPARE(w.size(1), 11L);
+    QVERIFY(torch::allclose(w.sum(1), torch::ones({4}), 1e-5, 1e-6));
+    QVERIFY(!torch::allclose(w, torch::full_like(w, 1.0 / 11.0), 1e-4, 1e-4));  // not uniform
+    const torch::Tensor frame = torch::randn({4, 8, 3, 1});
+    const torch::Tensor out = pool(frame.expand({4, 8, 3, 11}).contiguous());
+    QVERIFY(torch::allclose(out.slice(1, 0, 8), frame.mean(2).squeeze(2), 1e-5, 1e-5));
+    QVERIFY(torch::allclose(out.slice(1, 8, 16), torch::full({4, 8}, 1e-3), 1e-5, 1e-4));
+    // The attention is trainable: its parameters get gradients.
+    pool(x).sum().backward();
+    int withGrad = 0;
+    for (const auto& p : pool->parameters()) withGrad += p.grad().defined() && p.grad().abs().sum().item<float>() > 0;
+    QCOMPARE(withGrad, 4);
+  }
+
+  // Deltas as torchaudio's compute_deltas (window 5, replicated edges): on a ramp x_t = t the
+  // first derivative is 1 inside and smaller at the replicated edges; values worked out by hand.
+  void deltasByHand() {
+    const torch::Tensor ramp = torch::arange(8, torch::kFloat).view({1, 1, 1, 8});
+    const torch::Tensor out = withDeltas(ramp);
+    QCOMPARE(out.size(1), 3L);
+    QVERIFY(torch::equal(out.select(1, 0), ramp.select(1, 0)));
+    // padded ramp: 0 0 0 1 2 3 4 5 6 7 7 7; d_t = (x_{t+1} - x_{t-1} + 2 (x_{t+2} - x_{t-2})) / 10
+    const std::vector<float> d1 = {0.5f, 0.8f, 1.f, 1.f, 1.f, 1.f, 0.8f, 0.5f};
+    for (int t = 0; t < 8; ++t) QVERIFY(std::abs(out[0][1][0][t].item<float>() - d1[t]) < 1e-6f);
+    // d2 from d1 padded: 0.5 0.5 | 0.5 0.8 1 1 1 1 0.8 0.5 | 0.5 0.5
+    const std::vector<float> d2 = {0.13f, 0.15f, 0.12f, 0.04f, -0.04f, -0.12f, -0.15f, -0.13f};
+    for (int t = 0; t < 8; ++t) QVERIFY2(std::abs(out[0][2][0][t].item<float>() - d2[t]) < 1e-6f,
+                                        std::to_string(out[0][2][0][t].item<float>()).c_str());
+    // Along frequency nothing changes: a constant-in-time input has zero deltas.
+    const torch::Tensor flat = torch::randn({2, 1, 5, 1}).expand({2, 1, 5, 9}).contiguous();
+    QVERIFY(withDeltas(flat).slice(1, 1, 3).abs().max().item<float>() < 1e-6f);
   }
 
   void invalidOptions_data() {

@@ -239,6 +239,29 @@ void TestRunRecord::errorsNameTheFile_data() {
   QTest::newRow("curves epoch overflows")
       << "curves.csv" << QByteArray("epoch,train_loss\n18446744073709551616,0.5\n")
       << "Corrupt run file: %1/curves.csv line 2: epoch '18446744073709551616' is not a whole number of epochs";
+  // Found by fuzz_run_folder: a flag that is not true/false escaped as nlohmann's type_error.
+  QTest::newRow("synthetic not a flag")
+      << "metrics.json" << QByteArray(R"({"labels": ["a", "b"], "confusion": [[1, 0], [0, 1]], "synthetic": "fold"})")
+      << "Corrupt run file: %1/metrics.json: 'synthetic' is not true or false";
+  // Found by fuzz_run_folder: 8.9e39 in the confusion matrix was cast to a count (undefined
+  // behaviour); so were best_epoch, epochs, parameters and seed beyond their types.
+  QTest::newRow("confusion count beyond any integer")
+      << "metrics.json" << QByteArray(R"({"labels": ["a", "b"], "confusion": [[1, 0], [8.9e39, 1]]})")
+      << "%1/metrics.json: 'confusion' holds a non-count";
+  QTest::newRow("best_epoch beyond int")
+      << "metrics.json" << QByteArray(R"({"labels": ["a", "b"], "confusion": [[1, 0], [0, 1]], "best_epoch": 1e30})")
+      << "%1/metrics.json: 'best_epoch' is not a whole number from 0 to 1000000000";
+  QTest::newRow("negative seed")
+      << "metrics.json" << QByteArray(R"({"labels": ["a", "b"], "confusion": [[1, 0], [0, 1]], "seed": -1})")
+      << "%1/metrics.json: 'seed' is not a whole number";
+  QTest::newRow("split clip count beyond any integer")
+      << "metrics.json" << QByteArray(R"({"labels": ["a", "b"], "confusion": [[1, 0], [0, 1]], "split": {"test_clips": 1e300}})")
+      << "%1/metrics.json: 'split.test_clips' is not a count";
+  QTest::newRow("provenance_known not a flag")
+      << "metrics.json"
+      << QByteArray(R"({"format_version": 2, "labels": ["a", "b"], "confusion": [[1, 0], [0, 1]],
+                        "split": {"provenance_known": 1}})")
+      << "%1/metrics.json: 'split.provenance_known' is not true or false";
   QTest::newRow("curves epoch not whole") << "curves.csv" << QByteArray("epoch,train_loss\n1.5,0.5\n")
                                           << "%1/curves.csv line 2: epoch '1.5' is not a whole number of epochs";
   // serwb always writes every column, so every column is required.
@@ -384,6 +407,23 @@ void TestRunRecord::studyErrorsNameTheFile() {
   } catch (const ser::Error& e) {
     QVERIFY2(QString(e.what()).contains("row 0 ('x'): 'uar' is not a number"), e.what());
   }
+  QVERIFY(writeText(tmp.filePath("table.json"),
+                    R"({"rows": [{"experiment": "x", "wa": 0.5, "uar": 0.5, "speaker_independent": "yes"}]})"));
+  try {
+    ser::loadStudy(tmp.path().toStdString());
+    QFAIL("no exception");
+  } catch (const ser::Error& e) {
+    QVERIFY2(QString(e.what()).contains("row 0 ('x'): 'speaker_independent' is not true or false"), e.what());
+  }
+  QVERIFY(writeText(tmp.filePath("table.json"), R"({"rows": [{"experiment": "x", "wa": 0.5, "uar": 0.5, "n": 1e30}]})"));
+  try {
+    ser::loadStudy(tmp.path().toStdString());
+    QFAIL("no exception");
+  } catch (const ser::Error& e) {
+    QVERIFY2(QString(e.what()).contains("row 0 ('x'): 'n' is not a count"), e.what());
+  }
+  QVERIFY(writeText(tmp.filePath("table.json"), R"({"rows": [], "synthetic": 0})"));
+  QVERIFY_THROWS_EXCEPTION(ser::Error, ser::loadStudy(tmp.path().toStdString()));
 }
 
 void TestRunRecord::exportsMetricsCsv() {

@@ -6,6 +6,7 @@
 #include "core/base/error.h"
 #include "core/model/compact_cnn.h"
 #include "core/train/checkpoint.h"
+#include "core/train/checkpoint_meta.h"
 #include "core/train/predictor.h"
 
 // Qt after libtorch: Qt's `slots` macro breaks torch headers parsed after it.
@@ -209,6 +210,31 @@ class TestCheckpoint : public QObject {
     for (const auto& item : model.named_parameters())
       QVERIFY(torch::equal(item.value(), copy.named_parameters()[item.key()]));
     QCOMPARE(weightsChecksum(copy), weightsChecksum(model));
+  }
+
+  // Checkpoints written before pooling and deltas existed lack the keys: they hold an
+  // average-pooled one-channel network. Present keys are read; a bad one is named.
+  void modelMetaPoolingAndDeltas() {
+    nlohmann::json meta = nlohmann::json::parse(R"({
+      "model": {"kind": "cnn", "num_classes": 4, "dropout": 0.3, "input_rows": 16, "input_cols": 32},
+      "normalisation": {"mode": "none", "mean": [], "stddev": []}})");
+    CheckpointModelMeta m = checkpointModelMeta(meta);
+    QVERIFY(m.model.pooling == Pooling::Average);
+    QVERIFY(!m.model.inputDeltas);
+    meta["model"]["pooling"] = "attentive";
+    meta["model"]["deltas"] = true;
+    m = checkpointModelMeta(meta);
+    QVERIFY(m.model.pooling == Pooling::Attentive);
+    QVERIFY(m.model.inputDeltas);
+    meta["model"]["pooling"] = "max";
+    try {
+      checkpointModelMeta(meta);
+      QFAIL("no exception");
+    } catch (const ParameterError& e) {
+      QCOMPARE(QString::fromStdString(e.parameter()), QString("pooling"));
+    }
+    meta["model"]["pooling"] = 3;
+    QVERIFY_THROWS_EXCEPTION(Error, checkpointModelMeta(meta));
   }
 
   void trainedModelNeedsMetadata() {

@@ -41,6 +41,15 @@ class TestTrainerOptions : public QObject {
     QTest::newRow("bf16 on the cpu") << R"({"device": "cpu", "precision": "bf16"})" << "precision";
     QTest::newRow("channels_last on the cpu") << R"({"device": "cpu", "channels_last": true})" << "channels_last";
     QTest::newRow("unknown data_placement") << R"({"data_placement": "disk"})" << "data_placement";
+    QTest::newRow("unknown pooling") << R"({"pooling": "max"})" << "pooling";
+    QTest::newRow("pooling on the encoder head") << R"({"model": "encoder", "encoder": "e.pt", "pooling": "stats"})" << "pooling";
+    QTest::newRow("deltas on the encoder head") << R"({"model": "encoder", "encoder": "e.pt", "deltas": true})" << "deltas";
+    QTest::newRow("deltas with pretrained weights") << R"({"model": "resnet18", "pretrained_weights": "w.pt", "deltas": true})" << "deltas";
+    QTest::newRow("deltas not a bool") << R"({"deltas": "yes"})" << "deltas";
+    QTest::newRow("label_smoothing 0.6") << R"({"label_smoothing": 0.6})" << "label_smoothing";
+    QTest::newRow("label_smoothing -0.1") << R"({"label_smoothing": -0.1})" << "label_smoothing";
+    QTest::newRow("warm-up as long as training") << R"({"epochs": 5, "warmup_epochs": 5})" << "warmup_epochs";
+    QTest::newRow("warm-up 1.5") << R"({"warmup_epochs": 1.5})" << "warmup_epochs";
   }
   void invalid() {
     QFETCH(QString, json);
@@ -66,7 +75,13 @@ class TestTrainerOptions : public QObject {
     o.seed = 7;
     o.class_weights = false;
     o.data_placement = DataPlacement::Device;
+    o.pooling = Pooling::Attentive;
+    o.deltas = true;
+    o.label_smoothing = 0.1;
+    o.warmup_epochs = 2;
     const nlohmann::json j = toJson(o);
+    QCOMPARE(QString::fromStdString(j.at("pooling").get<std::string>()), QString("attentive"));
+    QCOMPARE(j.at("warmup_epochs").get<int>(), 2);
     QCOMPARE(QString::fromStdString(j.at("data_placement").get<std::string>()), QString("device"));
     QCOMPARE(QString::fromStdString(j.at("optimizer").get<std::string>()), QString("sgd"));
     QCOMPARE(QString::fromStdString(j.at("normalisation").get<std::string>()), QString("per_speaker"));
@@ -81,6 +96,10 @@ class TestTrainerOptions : public QObject {
     QVERIFY(o.precision == Precision::Auto);
     QVERIFY(o.data_placement == DataPlacement::Auto);
     QVERIFY(!o.channels_last);
+    QVERIFY(o.pooling == Pooling::Average);
+    QVERIFY(!o.deltas);
+    QCOMPARE(o.label_smoothing, 0.0);
+    QCOMPARE(o.warmup_epochs, 0);
   }
 
   void cudaOptionsRoundTrip() {

@@ -2,6 +2,7 @@
 // keeps its defaults when nothing, or something unreadable, is remembered; the "pretrained encoder"
 // choice with its file field writes model encoder and training.encoder into the experiment, reads
 // them back, and enables the file field only for that model.
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QSettings>
@@ -24,6 +25,7 @@ class TestTrainingSettingsForm : public QObject {
   void nothingRememberedKeepsTheDefaults();
   void unreadableMemoryKeepsTheDefaults();
   void encoderChoiceWritesTheFile();
+  void scratchModelOptions();
 };
 
 void TestTrainingSettingsForm::remembersBetweenSessions() {
@@ -103,6 +105,47 @@ void TestTrainingSettingsForm::encoderChoiceWritesTheFile() {
   form.applyTo(e);
   QVERIFY(e.model == ser::ExperimentModel::Cnn);
   QVERIFY(e.training.encoder.empty());
+}
+
+// Pooling, delta channels, label smoothing and warm-up reach the experiment and come back; they
+// are remembered; pooling and deltas apply to cnn and resnet18 only, so the encoder model keeps a
+// valid experiment with them set.
+void TestTrainingSettingsForm::scratchModelOptions() {
+  {
+    TrainingSettingsForm form;
+    form.modelCombo()->setCurrentIndex(form.modelCombo()->findData(QStringLiteral("cnn")));
+    QVERIFY(form.poolingCombo()->isEnabled() && form.deltasCheck()->isEnabled());
+    form.poolingCombo()->setCurrentIndex(form.poolingCombo()->findData(QStringLiteral("attentive")));
+    form.deltasCheck()->setChecked(true);
+    form.labelSmoothingSpin()->setValue(0.1);
+    form.warmupSpin()->setValue(2);
+    Experiment e;
+    form.applyTo(e);
+    QVERIFY(e.training.pooling == Pooling::Attentive);
+    QVERIFY(e.training.deltas);
+    QCOMPARE(e.training.label_smoothing, 0.1);
+    QCOMPARE(e.training.warmup_epochs, 2);
+    TrainerOptions cnn = e.training;
+    cnn.model = networkKind(e.model);
+    cnn.validate();
+    form.saveSettings();
+
+    form.modelCombo()->setCurrentIndex(form.modelCombo()->findData(QStringLiteral("encoder")));
+    QVERIFY(!form.poolingCombo()->isEnabled() && !form.deltasCheck()->isEnabled());
+    form.encoderEdit()->setText(QStringLiteral("/models/wavlm.pt"));
+    form.applyTo(e);
+    QVERIFY(e.training.pooling == Pooling::Average);
+    QVERIFY(!e.training.deltas);
+    TrainerOptions t = e.training;
+    t.model = networkKind(e.model);
+    t.validate();  // would refuse pooling or deltas with the encoder
+  }
+  TrainingSettingsForm next;
+  QVERIFY(next.restoreSettings());
+  QCOMPARE(next.poolingCombo()->currentData().toString(), QStringLiteral("attentive"));
+  QVERIFY(next.deltasCheck()->isChecked());
+  QCOMPARE(next.labelSmoothingSpin()->value(), 0.1);
+  QCOMPARE(next.warmupSpin()->value(), 2);
 }
 
 QTEST_MAIN(TestTrainingSettingsForm)
