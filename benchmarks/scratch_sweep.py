@@ -29,7 +29,7 @@ BASE_TRAINING = {"epochs": 12}
 
 # name -> (training options over the defaults, what it tests)
 VARIANTS = {
-    "baseline": ({}, "defaults: average pooling, per-speaker normalisation, SpecAugment, cosine"),
+    "baseline": ({}, "the defaults (average pooling, per-speaker normalisation, SpecAugment, cosine), 12 epochs"),
     # Not a change of method: the baseline again with another seed (initialisation, shuffling,
     # augmentation and the validation actors drawn). How far this row moves is the noise floor
     # against which every other row's difference is read.
