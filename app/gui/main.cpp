@@ -1,6 +1,6 @@
 // serwb-gui [--demo DIR] [--ravdess DIR] [--crema-d DIR] [--manifest CSV] [--run DIR]...
 //           [--compare RUN --compare RUN...] [--runs]
-//           [--predict PATH]... [--show results|clip-map|misclassified|predict|microphone|runs]
+//           [--predict PATH]... [--show dataset|training|results|clip-map|misclassified|predict|microphone|runs]
 // serwb-gui --run DIR --export-report PDF   (headless: writes the report and exits)
 #include <QApplication>
 #include <QCommandLineParser>
@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
       QStringLiteral("PATH"));
   const QCommandLineOption show(
       QStringLiteral("show"),
-      QStringLiteral("Open at a tab: results, clip-map, misclassified, predict, microphone or runs."),
+      QStringLiteral("Open at a tab: dataset, training, results, clip-map, misclassified, predict, "
+                     "microphone or runs."),
       QStringLiteral("TAB"));
   parser.addOptions({demo, ravdess, cremad, manifest, run, compare, runs, exportReport, predict, show});
   parser.process(app);

@@ -2,26 +2,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 #include "core/base/json_text.h"
 
 namespace ser {
 
-std::string toString(CorpusReader reader) {
-  switch (reader) {
-    case CorpusReader::Ravdess: return "ravdess";
-    case CorpusReader::CremaD: return "crema-d";
-    case CorpusReader::Manifest: return "manifest";
-  }
-  return "ravdess";
-}
+namespace {
+constexpr std::pair<CorpusReader, const char*> kReaders[] = {{CorpusReader::Ravdess, "ravdess"},
+                                                             {CorpusReader::CremaD, "crema-d"},
+                                                             {CorpusReader::Manifest, "manifest"},
+                                                             {CorpusReader::CremaD, "cremad"}};
+}  // namespace
 
-CorpusReader corpusReaderFromString(const std::string& s) {
-  if (s == "ravdess") return CorpusReader::Ravdess;
-  if (s == "crema-d" || s == "cremad") return CorpusReader::CremaD;
-  if (s == "manifest") return CorpusReader::Manifest;
-  throw ParameterError("reader", "'" + s + "'", "{ravdess, crema-d, manifest}");
-}
+std::string toString(CorpusReader reader) { return enumName(reader, kReaders); }
+CorpusReader corpusReaderFromString(const std::string& s) { return enumFromName("reader", s, kReaders); }
 
 nlohmann::json toJson(const CorpusSpec& spec) {
   nlohmann::json j;

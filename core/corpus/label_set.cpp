@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 
 namespace ser {
@@ -29,19 +30,16 @@ const std::vector<std::string>& ravdessLabels() {
 
 const std::vector<std::string>& cremadLabels() { return commonLabels(); }
 
-std::string toString(CommonLabelPolicy policy) {
-  switch (policy) {
-    case CommonLabelPolicy::Drop: return "drop";
-    case CommonLabelPolicy::CalmToNeutral: return "calm-to-neutral";
-  }
-  return "drop";
-}
+namespace {
+constexpr std::pair<CommonLabelPolicy, const char*> kPolicies[] = {{CommonLabelPolicy::Drop, "drop"},
+                                                                   {CommonLabelPolicy::CalmToNeutral, "calm-to-neutral"}};
+}  // namespace
+
+std::string toString(CommonLabelPolicy policy) { return enumName(policy, kPolicies); }
 
 CommonLabelPolicy commonLabelPolicyFromString(const std::string& name) {
-  const std::string n = lower(name);
-  if (n == "drop") return CommonLabelPolicy::Drop;
-  if (n == "calm-to-neutral") return CommonLabelPolicy::CalmToNeutral;
-  throw ParameterError("label_policy", "'" + name + "'", "{drop, calm-to-neutral}");
+  if (const auto policy = findEnum(lower(name), kPolicies)) return *policy;  // any case
+  throw ParameterError("label_policy", "'" + name + "'", enumChoices(kPolicies));
 }
 
 // Exact word match (case-insensitive); no synonyms, so a manifest's "anger" needs a label map.

@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "core/base/atomic_file.h"
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 #include "core/base/json_number.h"
 #include "core/base/json_text.h"
@@ -180,31 +181,19 @@ nlohmann::json parseBounded(const std::string& text, const std::string& file) {
 
 }  // namespace
 
-std::string toString(LabelSetKind kind) { return kind == LabelSetKind::Native ? "native" : "common6"; }
+namespace {
+constexpr std::pair<LabelSetKind, const char*> kLabelSets[] = {
+    {LabelSetKind::Native, "native"}, {LabelSetKind::Common6, "common6"}, {LabelSetKind::Common6, "common"}};
+constexpr std::pair<ExperimentModel, const char*> kModels[] = {{ExperimentModel::Cnn, "cnn"},
+                                                               {ExperimentModel::ResNet18, "resnet18"},
+                                                               {ExperimentModel::Svm, "svm"},
+                                                               {ExperimentModel::Encoder, "encoder"}};
+}  // namespace
 
-LabelSetKind labelSetKindFromString(const std::string& s) {
-  if (s == "native") return LabelSetKind::Native;
-  if (s == "common6" || s == "common") return LabelSetKind::Common6;
-  throw ParameterError("labels", "'" + s + "'", "{native, common6}");
-}
-
-std::string toString(ExperimentModel model) {
-  switch (model) {
-    case ExperimentModel::Cnn: return "cnn";
-    case ExperimentModel::ResNet18: return "resnet18";
-    case ExperimentModel::Svm: return "svm";
-    case ExperimentModel::Encoder: return "encoder";
-  }
-  return "cnn";
-}
-
-ExperimentModel experimentModelFromString(const std::string& s) {
-  if (s == "cnn") return ExperimentModel::Cnn;
-  if (s == "resnet18") return ExperimentModel::ResNet18;
-  if (s == "svm") return ExperimentModel::Svm;
-  if (s == "encoder") return ExperimentModel::Encoder;
-  throw ParameterError("model", "'" + s + "'", "{cnn, resnet18, svm, encoder}");
-}
+std::string toString(LabelSetKind kind) { return enumName(kind, kLabelSets); }
+LabelSetKind labelSetKindFromString(const std::string& s) { return enumFromName("labels", s, kLabelSets); }
+std::string toString(ExperimentModel model) { return enumName(model, kModels); }
+ExperimentModel experimentModelFromString(const std::string& s) { return enumFromName("model", s, kModels); }
 
 ModelKind networkKind(ExperimentModel model) {
   switch (model) {

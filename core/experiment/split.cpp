@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/base/csv.h"
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 #include "core/base/text.h"
 
@@ -437,20 +438,14 @@ void checkNoFileInTwoParts(const std::vector<Clip>& clips, const Split& split) {
 
 }  // namespace
 
-std::string toString(SplitProtocol protocol) {
-  switch (protocol) {
-    case SplitProtocol::Speakers: return "speakers";
-    case SplitProtocol::Random: return "random";
-    case SplitProtocol::KFold: return "kfold";
-  }
-  return "speakers";
-}
+namespace {
+constexpr std::pair<SplitProtocol, const char*> kProtocols[] = {
+    {SplitProtocol::Speakers, "speakers"}, {SplitProtocol::Random, "random"}, {SplitProtocol::KFold, "kfold"}};
+}  // namespace
 
+std::string toString(SplitProtocol protocol) { return enumName(protocol, kProtocols); }
 SplitProtocol splitProtocolFromString(const std::string& name) {
-  if (name == "speakers") return SplitProtocol::Speakers;
-  if (name == "random") return SplitProtocol::Random;
-  if (name == "kfold") return SplitProtocol::KFold;
-  throw ParameterError("protocol", name, "{speakers, random, kfold}");
+  return enumFromName("protocol", name, kProtocols);
 }
 
 void SplitSpec::validate() const {

@@ -1,44 +1,25 @@
 #include "core/model/model_kind.h"
 
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 
 namespace ser {
 
-std::string toString(ModelKind kind) {
-  switch (kind) {
-    case ModelKind::ResNet18: return "resnet18";
-    case ModelKind::CompactCnn: return "cnn";
-    case ModelKind::EncoderHead: return "encoder";
-  }
-  return "cnn";
-}
+namespace {
 
-ModelKind modelKindFromString(const std::string& name) {
-  if (name == "resnet18") return ModelKind::ResNet18;
-  if (name == "cnn") return ModelKind::CompactCnn;
-  if (name == "encoder") return ModelKind::EncoderHead;
-  throw ParameterError("model", name, "one of resnet18, cnn, encoder");
-}
+constexpr std::pair<ModelKind, const char*> kModelKinds[] = {
+    {ModelKind::ResNet18, "resnet18"}, {ModelKind::CompactCnn, "cnn"}, {ModelKind::EncoderHead, "encoder"}};
+constexpr std::pair<Pooling, const char*> kPoolings[] = {
+    {Pooling::Average, "avg"}, {Pooling::Statistics, "stats"}, {Pooling::Attentive, "attentive"}};
 
-std::string toString(Pooling pooling) {
-  switch (pooling) {
-    case Pooling::Average: return "avg";
-    case Pooling::Statistics: return "stats";
-    case Pooling::Attentive: return "attentive";
-  }
-  return "avg";
-}
+}  // namespace
 
-Pooling poolingFromString(const std::string& name) {
-  if (name == "avg") return Pooling::Average;
-  if (name == "stats") return Pooling::Statistics;
-  if (name == "attentive") return Pooling::Attentive;
-  throw ParameterError("pooling", name, "one of avg, stats, attentive");
-}
+std::string toString(ModelKind kind) { return enumName(kind, kModelKinds); }
+ModelKind modelKindFromString(const std::string& name) { return enumFromName("model", name, kModelKinds); }
+std::string toString(Pooling pooling) { return enumName(pooling, kPoolings); }
+Pooling poolingFromString(const std::string& name) { return enumFromName("pooling", name, kPoolings); }
 
-void ModelOptions::validate() const {
-  checkRangeInt("num_classes", numClasses, 2, 1000);
-  checkRange("dropout", dropout, 0.0, 0.9);
+void checkArchitecture(ModelKind kind, Pooling pooling, bool inputDeltas, const std::string& pretrainedWeights) {
   if (!pretrainedWeights.empty() && kind != ModelKind::ResNet18)
     throw ParameterError("pretrained_weights", pretrainedWeights, "only with model resnet18");
   if (kind == ModelKind::EncoderHead && pooling != Pooling::Average)
@@ -47,6 +28,12 @@ void ModelOptions::validate() const {
     throw ParameterError("deltas", "true", "false with model encoder");
   if (inputDeltas && !pretrainedWeights.empty())
     throw ParameterError("deltas", "true", "false with pretrained_weights (ImageNet's input channels are colours)");
+}
+
+void ModelOptions::validate() const {
+  checkRangeInt("num_classes", numClasses, 2, 1000);
+  checkRange("dropout", dropout, 0.0, 0.9);
+  checkArchitecture(kind, pooling, inputDeltas, pretrainedWeights);
   if (kind == ModelKind::EncoderHead) {
     checkRangeInt("encoder_layers", encoderLayers, 1, 1000);
     checkRangeInt("encoder_dim", encoderDim, 1, 65536);

@@ -23,6 +23,11 @@ enum class Pooling {
 std::string toString(Pooling pooling);                    // "avg", "stats", "attentive"
 Pooling poolingFromString(const std::string& name);       // throws ParameterError("pooling", ...)
 
+// The rules on which architecture takes which option, shared by ModelOptions and TrainerOptions:
+// pretrained weights only with resnet18; pooling other than avg and delta channels only with the
+// convolutional models; delta channels not with pretrained weights. Throws ParameterError.
+void checkArchitecture(ModelKind kind, Pooling pooling, bool inputDeltas, const std::string& pretrainedWeights);
+
 struct ModelOptions {
   ModelKind kind = ModelKind::CompactCnn;
   int numClasses = 6;                 // outputs (logits), [2, 1000]

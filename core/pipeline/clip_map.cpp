@@ -7,6 +7,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/csv.h"
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 #include "core/corpus/label_set.h"
 #include "core/experiment/experiment.h"
@@ -96,15 +97,13 @@ fs::file_time_type mtime(const fs::path& p) {
 
 }  // namespace
 
-std::string toString(ProjectionMethod method) {
-  return method == ProjectionMethod::Tsne ? "tsne" : "pca";
-}
+namespace {
+constexpr std::pair<ProjectionMethod, const char*> kMethods[] = {
+    {ProjectionMethod::Pca, "pca"}, {ProjectionMethod::Tsne, "tsne"}, {ProjectionMethod::Tsne, "t-sne"}};
+}  // namespace
 
-ProjectionMethod projectionMethodFromString(const std::string& s) {
-  if (s == "pca") return ProjectionMethod::Pca;
-  if (s == "tsne" || s == "t-sne") return ProjectionMethod::Tsne;
-  throw ParameterError("method", s, "pca | tsne");
-}
+std::string toString(ProjectionMethod method) { return enumName(method, kMethods); }
+ProjectionMethod projectionMethodFromString(const std::string& s) { return enumFromName("method", s, kMethods); }
 
 void projectClipMap(ClipMap& map, ProjectionMethod method, const TsneOptions& tsne,
                     ProgressReporter* progress, const CancelFlag* cancel) {

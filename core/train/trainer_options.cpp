@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 #include "core/base/json_number.h"
 
@@ -9,79 +10,54 @@ namespace ser {
 
 namespace {
 
-template <typename Enum, std::size_t N>
-Enum fromName(const std::string& parameter, const std::string& name,
-              const std::pair<Enum, const char*> (&table)[N]) {
-  std::string allowed = "one of";
-  for (const auto& [value, text] : table) {
-    if (name == text) return value;
-    allowed += std::string(" ") + text;
-  }
-  throw ParameterError(parameter, name, allowed);
-}
-
-template <typename Enum, std::size_t N>
-std::string toName(Enum value, const std::pair<Enum, const char*> (&table)[N]) {
-  for (const auto& [v, text] : table)
-    if (v == value) return text;
-  return table[0].second;
-}
-
-const std::pair<OptimizerKind, const char*> kOptimizers[] = {
+constexpr std::pair<OptimizerKind, const char*> kOptimizers[] = {
     {OptimizerKind::Adam, "adam"}, {OptimizerKind::AdamW, "adamw"}, {OptimizerKind::Sgd, "sgd"}};
-const std::pair<SchedulerKind, const char*> kSchedulers[] = {
+constexpr std::pair<SchedulerKind, const char*> kSchedulers[] = {
     {SchedulerKind::None, "none"}, {SchedulerKind::Cosine, "cosine"}, {SchedulerKind::Plateau, "plateau"}};
-const std::pair<Normalisation, const char*> kNormalisations[] = {
+constexpr std::pair<Normalisation, const char*> kNormalisations[] = {
     {Normalisation::PerUtterance, "per_utterance"},
     {Normalisation::PerSpeaker, "per_speaker"},
     {Normalisation::None, "none"}};
-const std::pair<DeviceChoice, const char*> kDevices[] = {
+constexpr std::pair<DeviceChoice, const char*> kDevices[] = {
     {DeviceChoice::Auto, "auto"}, {DeviceChoice::Cpu, "cpu"}, {DeviceChoice::Cuda, "cuda"}};
-const std::pair<Precision, const char*> kPrecisions[] = {
+constexpr std::pair<Precision, const char*> kPrecisions[] = {
     {Precision::Auto, "auto"}, {Precision::Fp32, "fp32"}, {Precision::Fp16, "fp16"}, {Precision::Bf16, "bf16"}};
-const std::pair<DataPlacement, const char*> kPlacements[] = {
+constexpr std::pair<DataPlacement, const char*> kPlacements[] = {
     {DataPlacement::Auto, "auto"}, {DataPlacement::Host, "host"}, {DataPlacement::Device, "device"}};
 
 }  // namespace
 
-std::string toString(OptimizerKind kind) { return toName(kind, kOptimizers); }
+std::string toString(OptimizerKind kind) { return enumName(kind, kOptimizers); }
 OptimizerKind optimizerKindFromString(const std::string& name) {
-  return fromName("optimizer", name, kOptimizers);
+  return enumFromName("optimizer", name, kOptimizers);
 }
-std::string toString(SchedulerKind kind) { return toName(kind, kSchedulers); }
+std::string toString(SchedulerKind kind) { return enumName(kind, kSchedulers); }
 SchedulerKind schedulerKindFromString(const std::string& name) {
-  return fromName("scheduler", name, kSchedulers);
+  return enumFromName("scheduler", name, kSchedulers);
 }
-std::string toString(Normalisation mode) { return toName(mode, kNormalisations); }
+std::string toString(Normalisation mode) { return enumName(mode, kNormalisations); }
 Normalisation normalisationFromString(const std::string& name) {
-  return fromName("normalisation", name, kNormalisations);
+  return enumFromName("normalisation", name, kNormalisations);
 }
-std::string toString(DeviceChoice choice) { return toName(choice, kDevices); }
+std::string toString(DeviceChoice choice) { return enumName(choice, kDevices); }
 DeviceChoice deviceChoiceFromString(const std::string& name) {
-  return fromName("device", name, kDevices);
+  return enumFromName("device", name, kDevices);
 }
-std::string toString(Precision precision) { return toName(precision, kPrecisions); }
+std::string toString(Precision precision) { return enumName(precision, kPrecisions); }
 Precision precisionFromString(const std::string& name) {
-  return fromName("precision", name, kPrecisions);
+  return enumFromName("precision", name, kPrecisions);
 }
-std::string toString(DataPlacement placement) { return toName(placement, kPlacements); }
+std::string toString(DataPlacement placement) { return enumName(placement, kPlacements); }
 DataPlacement dataPlacementFromString(const std::string& name) {
-  return fromName("data_placement", name, kPlacements);
+  return enumFromName("data_placement", name, kPlacements);
 }
 
 void TrainerOptions::validate() const {
-  if (!pretrained_weights.empty() && model != ModelKind::ResNet18)
-    throw ParameterError("pretrained_weights", pretrained_weights, "only with model resnet18");
+  checkArchitecture(model, pooling, deltas, pretrained_weights);
   if (!encoder.empty() && model != ModelKind::EncoderHead)
     throw ParameterError("encoder", encoder, "only with model encoder");
   if (encoder.empty() && model == ModelKind::EncoderHead)
     throw ParameterError("encoder", "''", "a TorchScript encoder file with model encoder");
-  if (model == ModelKind::EncoderHead && pooling != Pooling::Average)
-    throw ParameterError("pooling", toString(pooling), "avg with model encoder (its head pools attentively)");
-  if (model == ModelKind::EncoderHead && deltas)
-    throw ParameterError("deltas", "true", "false with model encoder");
-  if (deltas && !pretrained_weights.empty())
-    throw ParameterError("deltas", "true", "false with pretrained_weights (ImageNet's input channels are colours)");
   checkRange("dropout", dropout, 0.0, 0.9);
   checkPositive("learning_rate", learning_rate);
   checkRange("learning_rate", learning_rate, 0.0, 10.0);

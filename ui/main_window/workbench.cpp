@@ -92,7 +92,11 @@ void Workbench::predictPaths(const QStringList& paths) {
 }
 
 bool Workbench::showTab(const QString& name) {
-  if (name == QLatin1String("results")) {
+  if (name == QLatin1String("dataset")) {
+    window_->showPanel(MainWindow::Panel::Dataset);
+  } else if (name == QLatin1String("training")) {
+    window_->showPanel(MainWindow::Panel::Training);
+  } else if (name == QLatin1String("results")) {
     window_->showPanel(MainWindow::Panel::Results);
   } else if (name == QLatin1String("clip-map")) {
     window_->showPanel(MainWindow::Panel::Results);

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/base/atomic_file.h"
+#include "core/base/enum_names.h"
 #include "core/base/error.h"
 #include "core/base/hash.h"
 #include "core/base/parallel.h"
@@ -22,6 +23,25 @@ class TestBase : public QObject {
     QVERIFY_THROWS_EXCEPTION(ser::ParameterError, ser::checkRange("hop_ms", -1.0, 0.5, 500.0));
     QVERIFY_THROWS_EXCEPTION(ser::ParameterError, ser::checkPositive("x", 0.0));
     ser::checkRange("hop_ms", 10.0, 0.5, 500.0);  // in range: no throw
+  }
+
+  void enumNamesReadAliasesButWriteAndListOnlyNames() {
+    enum class Colour { Red, Green, Blue };
+    constexpr std::pair<Colour, const char*> table[] = {
+        {Colour::Red, "red"}, {Colour::Green, "green"}, {Colour::Blue, "blue"}, {Colour::Green, "verde"}};
+    QCOMPARE(ser::enumName(Colour::Green, table), std::string("green"));  // the name, not the alias
+    QCOMPARE(ser::enumName(Colour::Blue, table), std::string("blue"));
+    QVERIFY(ser::enumFromName("colour", "verde", table) == Colour::Green);
+    QVERIFY(ser::enumFromName("colour", "blue", table) == Colour::Blue);
+    QVERIFY(!ser::findEnum("Blue", table).has_value());  // names are exact
+    QCOMPARE(ser::enumChoices(table), std::string("{red, green, blue}"));
+    try {
+      ser::enumFromName("colour", "mauve", table);
+      QFAIL("no exception");
+    } catch (const ser::ParameterError& e) {
+      QCOMPARE(QString(e.what()), QString("Parameter 'colour' = 'mauve' is not within {red, green, blue}"));
+      QCOMPARE(QString::fromStdString(e.parameter()), QString("colour"));
+    }
   }
 
   void nanIsOutOfRange() {

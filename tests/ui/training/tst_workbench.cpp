@@ -41,6 +41,7 @@ class TestWorkbench : public QObject {
  private slots:
   void initTestCase();
   void panelsAreInstalled();
+  void showTabOpensEachNamedTab();
   void confusionCellFiltersMisclassified();
   void studyOpensItsRuns();
   void badFoldersAreRefused();
@@ -72,6 +73,25 @@ void TestWorkbench::panelsAreInstalled() {
   QVERIFY(!exportAction->isEnabled());
   QVERIFY(bench->openFolder(tmp_.filePath("run")));
   QVERIFY(exportAction->isEnabled());
+}
+
+// serwb-gui --show TAB: each name lands on its own tab; an unknown name changes nothing.
+void TestWorkbench::showTabOpensEachNamedTab() {
+  MainWindow window;
+  Workbench* bench = new Workbench(&window);
+  auto* tabs = window.findChild<QTabWidget*>();
+  const QList<QPair<QString, QString>> expected = {
+      {"dataset", "Dataset"}, {"training", "Training"}, {"results", "Results"},
+      {"misclassified", "Misclassified"}, {"runs", "Runs"}, {"predict", "Predict"},
+      {"microphone", "Microphone"}};
+  for (const auto& [name, title] : expected) {
+    QVERIFY2(bench->showTab(name), qPrintable(name));
+    QCOMPARE(tabs->tabText(tabs->currentIndex()), title);
+  }
+  QVERIFY(bench->showTab(QStringLiteral("clip-map")));
+  QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("Results"));
+  QVERIFY(!bench->showTab(QStringLiteral("train")));
+  QCOMPARE(tabs->tabText(tabs->currentIndex()), QStringLiteral("Results"));
 }
 
 void TestWorkbench::confusionCellFiltersMisclassified() {
