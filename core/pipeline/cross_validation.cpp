@@ -49,24 +49,13 @@ std::optional<Interval> summaryInterval(const nlohmann::json& j, const char* key
   return intervalFromJson(j, key, "summary.json: ", where.empty() ? key : where + "." + key);
 }
 
-nlohmann::json groupJson(const PooledGroup& g) {
+nlohmann::json groupJson(const GroupMetrics& g) {
   return {{"n", g.n},   {"speakers", g.speakers}, {"wa", g.wa}, {"uar", g.uar},
           {"wa_ci95", intervalJson(g.waCi95)}, {"uar_ci95", intervalJson(g.uarCi95)}};
 }
 
-PooledGroup fromReport(const GroupMetrics& m) {
-  PooledGroup g;
-  g.n = m.n;
-  g.speakers = m.speakers;
-  g.wa = m.wa;
-  g.uar = m.uar;
-  g.waCi95 = m.waCi95;
-  g.uarCi95 = m.uarCi95;
-  return g;
-}
-
-PooledGroup groupFromJson(const nlohmann::json& j, const std::string& where) {
-  PooledGroup g;
+GroupMetrics groupFromJson(const nlohmann::json& j, const std::string& where) {
+  GroupMetrics g;
   g.n = need<std::size_t>(j, where, "n");
   g.wa = need<double>(j, where, "wa");
   g.uar = need<double>(j, where, "uar");
@@ -294,10 +283,10 @@ CrossValidationSummary summariseFolds(const std::vector<fs::path>& dirs,
   // Every clip is tested exactly once, so the pooled predictions are one test set over all
   // speakers: the same report (and speaker-bootstrap intervals) as a single run.
   const MetricsReport report = computeReport(pooled, s.labels);
-  s.pooled = fromReport(report.overall);
+  s.pooled = report.overall;
   s.confusion = report.confusion;
   s.pooledMacroF1 = report.macroF1;
-  for (const auto& [sex, g] : report.perSex) s.perSex[sex] = fromReport(g);
+  s.perSex = report.perSex;
   if (report.sexGap) {
     s.femaleMinusMaleWa = report.sexGap->femaleMinusMaleWa;
     s.femaleMinusMaleWaCi95 = report.sexGap->ci95;

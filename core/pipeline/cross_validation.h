@@ -19,6 +19,7 @@
 #include "core/corpus/clip.h"
 #include "core/experiment/experiment.h"
 #include "core/metrics/metrics.h"
+#include "core/metrics/metrics_report.h"
 #include "core/pipeline/experiment_runner.h"
 
 namespace ser {
@@ -31,16 +32,6 @@ struct FoldSummary {
   double wa = 0.0;                        // fractions [0, 1]
   double uar = 0.0;
   double macroF1 = 0.0;
-};
-
-// n, WA and UAR of a group of pooled predictions, with 95% intervals from a bootstrap over the
-// group's speakers (absent with fewer than 3 speakers), as every run reports them.
-struct PooledGroup {
-  std::size_t n = 0;
-  std::size_t speakers = 0;
-  double wa = 0.0;
-  double uar = 0.0;  // over the classes present in the group
-  std::optional<Interval> waCi95, uarCi95;
 };
 
 struct CrossValidationSummary {
@@ -60,11 +51,12 @@ struct CrossValidationSummary {
   double uarMean = 0.0, uarSd = 0.0;
   double macroF1Mean = 0.0, macroF1Sd = 0.0;
 
-  // Pooled over every fold's test predictions (each clip is tested exactly once).
-  PooledGroup pooled;
+  // Pooled over every fold's test predictions (each clip is tested exactly once), as one run's
+  // report would give them: intervals from a bootstrap over the group's speakers.
+  GroupMetrics pooled;
   double pooledMacroF1 = 0.0;
   ConfusionMatrix confusion;                 // summed over folds; rows = true, cols = predicted
-  std::map<Sex, PooledGroup> perSex;         // Male and/or Female, those present
+  std::map<Sex, GroupMetrics> perSex;        // Male and/or Female, those present
   std::optional<double> femaleMinusMaleWa;   // pooled; absent unless both sexes are present
   std::optional<Interval> femaleMinusMaleWaCi95;  // speaker bootstrap within each sex
 };
