@@ -15,6 +15,7 @@
 #include <QMenuBar>
 #include <QMetaMethod>
 #include <QMimeData>
+#include <QPointer>
 #include <QMessageBox>
 #include <QSettings>
 #include <QUrl>
@@ -135,13 +136,14 @@ void MainWindow::setDataset(const Experiment& dataset, std::shared_ptr<const Cor
   } else {
     datasetLabel_->setText(tr("No dataset"));
   }
-  showPanel(Panel::Dataset);
   emit datasetChanged();
 }
 
-void MainWindow::openCorpora(const std::vector<CorpusSpec>& specs) {
+void MainWindow::openCorpora(const std::vector<CorpusSpec>& specs) { loadCorpora(specs, tabs_->currentWidget()); }
+
+void MainWindow::loadCorpora(const std::vector<CorpusSpec>& specs, QPointer<QWidget> tabAtStart) {
   if (specs.empty()) return;
-  loadCorporaInBackground(this, specs, CommonLabelPolicy::Drop, [this, specs](std::shared_ptr<const Corpus> corpus) {
+  loadCorporaInBackground(this, specs, CommonLabelPolicy::Drop, [this, specs, tabAtStart](std::shared_ptr<const Corpus> corpus) {
     Experiment dataset;
     dataset.corpora = specs;
     try {
@@ -150,6 +152,8 @@ void MainWindow::openCorpora(const std::vector<CorpusSpec>& specs) {
       showStatus(tr("No default split: %1").arg(QString::fromStdString(e.what())));
     }
     setDataset(dataset, std::move(corpus));
+    // Show the clips, unless the user (or --show, --run) chose another tab while they loaded.
+    if (tabs_->currentWidget() == tabAtStart) showPanel(Panel::Dataset);
     showStatus(tr("Loaded %1 clips").arg(QLocale().toString(qulonglong(corpus_->clips.size()))));
   });
 }
@@ -159,9 +163,9 @@ void MainWindow::openDemoCorpus(const QString& dir) {
     openCorpora(demoCorpusSpecs(dir));
     return;
   }
-  makeDemoCorpusInBackground(this, dir, [this, dir] {
+  makeDemoCorpusInBackground(this, dir, [this, dir, tabAtStart = QPointer<QWidget>(tabs_->currentWidget())] {
     showStatus(tr("Demo corpus written to %1").arg(dir));
-    openCorpora(demoCorpusSpecs(dir));
+    loadCorpora(demoCorpusSpecs(dir), tabAtStart);
   });
 }
 
@@ -170,6 +174,7 @@ void MainWindow::newDataset() {
   if (wizard.exec() != QDialog::Accepted) return;
   const Experiment& dataset = wizard.experiment();
   setDataset(dataset, wizard.corpus());
+  showPanel(Panel::Dataset);
   showStatus(tr("Dataset ready: %1 corpora, labels %2, split %3")
                  .arg(dataset.corpora.size())
                  .arg(QString::fromStdString(toString(dataset.labels)),

@@ -50,9 +50,10 @@ class MainWindow : public QMainWindow {
   void setDataset(const Experiment& dataset, std::shared_ptr<const Corpus> corpus);
 
   // Scans `specs` in the background and makes them the current dataset (Experiment's defaults
-  // with core's default held-out speakers).
+  // with core's default held-out speakers). When they are loaded the Dataset tab comes to the
+  // front, unless another tab was chosen meanwhile (serwb-gui --show, --run, or the user).
   void openCorpora(const std::vector<CorpusSpec>& specs);
-  // Writes the demo corpus into `dir` unless it is already there, then opens it.
+  // Writes the demo corpus into `dir` unless it is already there, then opens it (as openCorpora).
   void openDemoCorpus(const QString& dir);
 
  public slots:
@@ -77,6 +78,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void createMenus();
+  void loadCorpora(const std::vector<CorpusSpec>& specs, QPointer<QWidget> tabAtStart);
 
   QTabWidget* tabs_;
   DatasetBrowser* browser_;

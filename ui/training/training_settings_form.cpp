@@ -53,7 +53,7 @@ TrainingSettingsForm::TrainingSettingsForm(QWidget* parent)
   model_->setToolTip(tr("cnn trains in minutes on a CPU; resnet18 wants a GPU; svm uses utterance "
                         "statistics (MFCC, prosody) and needs no epochs; encoder trains a small head "
                         "on a frozen pretrained speech encoder file"));
-  encoder_->setPlaceholderText(tr("TorchScript file from tools/export_encoder.py"));
+  encoder_->setPlaceholderText(tr("TorchScript .pt file"));
   encoder_->setToolTip(tr("a pretrained speech encoder (wav2vec 2.0, HuBERT, WavLM, ...) exported "
                           "with tools/export_encoder.py; see the README"));
   auto* browse = new QPushButton(tr("Browse..."), this);

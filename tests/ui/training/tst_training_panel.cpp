@@ -13,6 +13,7 @@
 #include <QSpinBox>
 #include <QDoubleSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QProgressBar>
 #include <QMessageBox>
@@ -43,6 +44,7 @@ class TestTrainingPanel : public QObject {
   void trainingRunDrawsCurvesAndLoadsResults();
   void stopCancelsAndResumeContinues();
   void engineErrorsReachTheUser();
+  void loadedCorporaKeepTheTabChosenMeanwhile();
 
  private:
   // A main window with the workbench and the demo dataset, the panel set to tiny settings.
@@ -225,6 +227,26 @@ void TestTrainingPanel::engineErrorsReachTheUser() {
   QVERIFY(panel->logView()->toPlainText().contains(QStringLiteral("Error: ")));
   QVERIFY(!panel->isRunning());
   QVERIFY(panel->startButton()->isEnabled());
+}
+
+// Opening corpora brings the Dataset tab to the front when they are loaded, unless another tab
+// was chosen while they loaded (serwb-gui --demo DIR --show training, or --run DIR).
+void TestTrainingPanel::loadedCorporaKeepTheTabChosenMeanwhile() {
+  Bench bench;
+  auto* tabs = bench.window.findChild<QTabWidget*>();
+  QSignalSpy loaded(&bench.window, &MainWindow::datasetChanged);
+
+  bench.window.showPanel(MainWindow::Panel::Training);
+  bench.window.openCorpora(dataset_.corpora);
+  QVERIFY(loaded.wait(30000));
+  QCOMPARE(tabs->currentWidget(), bench.window.panel(MainWindow::Panel::Dataset));
+  QVERIFY(bench.panel()->hasDataset());
+
+  bench.window.openCorpora(dataset_.corpora);
+  QVERIFY(bench.workbench->showTab(QStringLiteral("training")));  // chosen while it loads
+  QVERIFY(loaded.wait(30000));
+  QCOMPARE(loaded.count(), 2);
+  QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(bench.panel()));
 }
 
 QTEST_MAIN(TestTrainingPanel)
