@@ -47,13 +47,6 @@ std::vector<std::vector<double>> confusionCounts(const RunRecord& run) {
   return counts;
 }
 
-QString recallBySexText(const MetricsReport& m, std::size_t c, Sex sex) {
-  if (c >= m.perClassBySex.size()) return QStringLiteral("\u2013");
-  const auto it = m.perClassBySex[c].find(sex);
-  if (it == m.perClassBySex[c].end() || !it->second) return QStringLiteral("\u2013");
-  return formatPercentCi(it->second->recall, it->second->ci95);
-}
-
 QString intervalText(const std::optional<Interval>& ci, std::size_t speakers) {
   if (ci) return QObject::tr("95% CI %1 to %2").arg(percentNumberText(ci->lo), percentNumberText(ci->hi));
   return QObject::tr("no interval: %1 speakers").arg(speakers);
@@ -184,7 +177,7 @@ void writeRunDetails(ReportDocument& doc, const RunRecord& run, const PdfReportO
   }
   doc.table({QObject::tr("Class"), QObject::tr("Precision"), QObject::tr("Recall"), QObject::tr("F1"),
              QObject::tr("Support"), QObject::tr("Recall F"), QObject::tr("Recall M")},
-            perClassRows, {0.16, 0.1, 0.1, 0.1, 0.1, 0.22, 0.22}, {1, 2, 3, 4, 5, 6}, 9, {0, 1, 2, 3, 4});
+            perClassRows, {0.13, 0.1, 0.09, 0.09, 0.09, 0.25, 0.25}, {1, 2, 3, 4, 5, 6}, 9, {0, 1, 2, 3, 4});
 
   {
     TrainingCurvesView curves;

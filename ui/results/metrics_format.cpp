@@ -29,6 +29,13 @@ QString formatPercentCi(double fraction, const std::optional<Interval>& ci,
   return s;
 }
 
+QString recallBySexText(const MetricsReport& m, std::size_t c, Sex sex) {
+  if (c >= m.perClassBySex.size()) return QStringLiteral("\u2013");
+  const auto it = m.perClassBySex[c].find(sex);
+  if (it == m.perClassBySex[c].end() || !it->second) return QStringLiteral("\u2013");
+  return formatPercentCi(it->second->recall, it->second->ci95, it->second->speakers);
+}
+
 QColor femaleColor() { return QColor(0xd9, 0x5f, 0x02); }
 QColor maleColor() { return QColor(0x1b, 0x9e, 0x77); }
 QColor waColor() { return QColor(0x31, 0x68, 0xb0); }

@@ -6,7 +6,9 @@
 #include <QColor>
 #include <QString>
 
+#include "core/corpus/clip.h"
 #include "core/metrics/bootstrap.h"
+#include "core/metrics/metrics_report.h"
 
 namespace ser {
 
@@ -20,6 +22,9 @@ QString pointsText(double difference, int decimals = 1);
 // is given and below what an interval needs, else just the percentage.
 QString formatPercentCi(double fraction, const std::optional<Interval>& ci,
                         std::optional<std::size_t> speakers = std::nullopt);
+// The recall of class `c` on one sex's clips, as formatPercentCi with that sex's speakers of the
+// class; "–" when that sex has no clips of it. The per-class tables of the GUI and the report.
+QString recallBySexText(const MetricsReport& m, std::size_t c, Sex sex);
 
 // Colours shared by every chart so a sex, or a metric, has one colour across the panels.
 QColor femaleColor();

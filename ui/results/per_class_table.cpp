@@ -12,8 +12,10 @@ PerClassTable::PerClassTable(QWidget* parent) : QTableWidget(parent) {
   setColumnCount(7);
   setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support"),
                              tr("Recall F"), tr("Recall M")});
-  horizontalHeaderItem(5)->setToolTip(tr("Recall on female speakers' clips"));
-  horizontalHeaderItem(6)->setToolTip(tr("Recall on male speakers' clips"));
+  const QString interval = tr("; 95% interval from a bootstrap over those speakers, none with fewer than %1")
+                               .arg(MetricsReportOptions{}.minSpeakersForInterval);
+  horizontalHeaderItem(5)->setToolTip(tr("Recall on female speakers' clips") + interval);
+  horizontalHeaderItem(6)->setToolTip(tr("Recall on male speakers' clips") + interval);
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setSelectionBehavior(QAbstractItemView::SelectRows);
   setAlternatingRowColors(true);
@@ -25,12 +27,6 @@ PerClassTable::PerClassTable(QWidget* parent) : QTableWidget(parent) {
 void PerClassTable::setRun(const RunRecord& run) {
   const MetricsReport& m = run.metrics;
   setRowCount(static_cast<int>(m.labels.size()));
-  auto recallBySex = [&](std::size_t c, Sex sex) {
-    if (c >= m.perClassBySex.size()) return QStringLiteral("\u2013");
-    const auto it = m.perClassBySex[c].find(sex);
-    if (it == m.perClassBySex[c].end() || !it->second) return QStringLiteral("\u2013");
-    return formatPercentCi(it->second->recall, it->second->ci95);
-  };
   for (int r = 0; r < rowCount(); ++r) {
     const std::size_t c = std::size_t(r);
     const ClassStats& s = m.perClass[c];
@@ -40,8 +36,8 @@ void PerClassTable::setRun(const RunRecord& run) {
         formatPercent(s.recall),
         formatPercent(s.f1),
         QString::number(s.support),
-        recallBySex(c, Sex::Female),
-        recallBySex(c, Sex::Male)};
+        recallBySexText(m, c, Sex::Female),
+        recallBySexText(m, c, Sex::Male)};
     for (int col = 0; col < cells.size(); ++col) {
       auto* item = new QTableWidgetItem(cells[col]);
       if (col > 0) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
