@@ -131,6 +131,7 @@ void MisclassifiedPanel::clear() {
   correct_.clear();
   correctConfidence_.clear();
   testCount_ = 0;
+  synthetic_ = false;
   for (QComboBox* combo : {trueCombo_, predictedCombo_}) {
     const QSignalBlocker block(combo);
     combo->clear();
@@ -143,6 +144,7 @@ void MisclassifiedPanel::setRun(const RunRecord& run) {
   clear();
   labels_ = run.labels();
   testCount_ = static_cast<int>(run.predictions.size());
+  synthetic_ = run.synthetic;
   std::vector<std::pair<double, const Prediction*>> wrong, right;
   for (const auto& p : run.predictions)
     (p.truth != p.predicted ? wrong : right).emplace_back(run.confidence(p), &p);
@@ -225,6 +227,7 @@ void MisclassifiedPanel::rebuild() {
                         .arg(QString::fromStdString(t)));
   else
     count_->setText(tr("%1 of %2 misclassified clips (%3 test clips)").arg(shown).arg(rows_.size()).arg(testCount_));
+  if (synthetic_) count_->setText(count_->text() + tr(" \u00b7 SYNTHETIC demo data"));
 }
 
 int MisclassifiedPanel::visibleCount() const { return table_->rowCount(); }

@@ -72,6 +72,7 @@ class MisclassifiedPanel : public QWidget {
   std::vector<Prediction> correct_;  // predicted correctly, most confident first (diagonal cells)
   std::vector<double> correctConfidence_;  // parallel to correct_
   int testCount_ = 0;
+  bool synthetic_ = false;  // the run used the demo corpus: the count line says so
 };
 
 // "angry 0.60 · happy 0.31 · neutral 0.06": the k most probable classes of a prediction.

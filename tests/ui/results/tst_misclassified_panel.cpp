@@ -1,4 +1,5 @@
 #include <QComboBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -26,6 +27,7 @@ class TestMisclassifiedPanel : public QObject {
   void confusionClickFiltersList();
   void selectionEmitsPathAndKeysStep();
   void topProbabilities();
+  void syntheticRunIsLabelled();
 
  private:
   QTemporaryDir tmp_;
@@ -123,6 +125,25 @@ void TestMisclassifiedPanel::selectionEmitsPathAndKeysStep() {
 void TestMisclassifiedPanel::topProbabilities() {
   const auto& row = run_.predictions[1];  // happy -> angry 0.06 0.31 0.03 0.60
   QCOMPARE(ser::topProbabilitiesText(run_.labels(), row, 2), QString("angry 0.60 \u00b7 happy 0.31"));
+}
+
+// A run on the demo corpus says so on this tab too, as on every other view of it.
+void TestMisclassifiedPanel::syntheticRunIsLabelled() {
+  auto countText = [](const ser::MisclassifiedPanel& panel) {
+    for (const QLabel* label : panel.findChildren<QLabel*>())
+      if (label->text().contains(QStringLiteral("misclassified clips"))) return label->text();
+    return QString();
+  };
+  ser::RunRecord run = run_;
+  run.synthetic = false;
+  ser::MisclassifiedPanel panel;
+  panel.setRun(run);
+  QCOMPARE(countText(panel), QStringLiteral("6 of 6 misclassified clips (24 test clips)"));
+  run.synthetic = true;
+  panel.setRun(run);
+  QCOMPARE(countText(panel), QStringLiteral("6 of 6 misclassified clips (24 test clips) \u00b7 SYNTHETIC demo data"));
+  panel.clear();
+  QVERIFY(!countText(panel).contains(QStringLiteral("SYNTHETIC")));
 }
 
 QTEST_MAIN(TestMisclassifiedPanel)
