@@ -93,6 +93,7 @@ RunHistoryEntry RunHistory::entryFor(const RunRecord& run) {
   e.name = QString::fromStdString(run.name());
   e.openedAt = QDateTime::currentDateTimeUtc();
   e.corpora = corporaText(run.split.trainCorpora, run.split.testCorpora);
+  if (run.synthetic) e.corpora += QLatin1Char(' ') + QObject::tr("(synthetic)");  // as studies say it
   e.protocol = QString::fromStdString(run.split.known ? run.split.protocol : std::string());
   e.model = QString::fromStdString(run.model);
   e.n = int(run.metrics.overall.n);

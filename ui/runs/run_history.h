@@ -22,7 +22,8 @@ struct RunHistoryEntry {
   Kind kind = Kind::Run;
   QString name;         // folder name
   QDateTime openedAt;   // last trained or opened (UTC)
-  QString corpora;      // "demo-acted" or "demo-acted -> demo-crowd" (runs), the corpora (studies)
+  QString corpora;      // runs: "ravdess", "ravdess+crema-d" or "ravdess → crema-d" (train → test);
+                        // studies: the corpora; " (synthetic)" after them for the demo corpus
   QString protocol;     // "speakers", "random", "kfold", "evaluation"; "study" for studies
   QString model;        // "cnn", "svm", ...; empty for studies
   int n = 0;            // test clips (runs); rows (studies)

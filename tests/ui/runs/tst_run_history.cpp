@@ -106,7 +106,7 @@ void TestRunHistory::roundTripThroughTheDatabase() {
   QCOMPARE(e.name, QString("acted-cnn"));
   QCOMPARE(e.model, QString("cnn"));
   QCOMPARE(e.protocol, QString("speakers"));
-  QCOMPARE(e.corpora, QString("demo-acted"));
+  QCOMPARE(e.corpora, QString("demo-acted (synthetic)"));  // the fixture is the demo corpus
   QCOMPARE(e.n, 24);
   QVERIFY(e.kind == RunHistoryEntry::Kind::Run);
   QCOMPARE(*e.wa, run.metrics.overall.wa);
