@@ -479,6 +479,34 @@ std::vector<EpochStats> readCurvesCsv(const fs::path& file) { return readCurves(
 
 bool isRunFolder(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / "metrics.json"); }
 
+namespace {
+// config.json marks the demo corpus synthetic, as a whole or per corpus (older runs' metrics.json
+// may lack the flag).
+bool configFlagsSynthetic(const json& config) {
+  auto flagged = [](const json& j) {
+    return j.is_object() && j.contains("synthetic") && j["synthetic"].is_boolean() && j["synthetic"].get<bool>();
+  };
+  if (!config.is_object()) return false;
+  bool synthetic = flagged(config);
+  if (config.contains("corpora") && config["corpora"].is_array())
+    for (const auto& c : config["corpora"]) synthetic = synthetic || flagged(c);
+  return synthetic;
+}
+}  // namespace
+
+bool trainedOnSyntheticData(const std::string& model) {
+  const fs::path dir = fs::path(model).parent_path();
+  if (!isRunFolder(dir.string())) return false;
+  try {
+    RunRecord record;
+    readMetricsJson(readJsonFile(dir / "metrics.json"), dir / "metrics.json", record);
+    return record.synthetic || (fs::is_regular_file(dir / "config.json") &&
+                                configFlagsSynthetic(readJsonFile(dir / "config.json")));
+  } catch (const std::exception&) {
+    return false;  // a damaged folder: opening it as a run says what is wrong
+  }
+}
+
 RunRecord loadRunRecord(const std::string& dir) {
   RunRecord record;
   record.path = dir;
@@ -486,15 +514,7 @@ RunRecord loadRunRecord(const std::string& dir) {
   record.config = readJsonFile(record.path / "config.json");
   const fs::path metricsFile = record.path / "metrics.json";
   readMetricsJson(readJsonFile(metricsFile), metricsFile, record);
-  if (!record.synthetic && record.config.is_object()) {
-    auto flagged = [](const json& j) {
-      return j.is_object() && j.contains("synthetic") && j["synthetic"].is_boolean() &&
-             j["synthetic"].get<bool>();
-    };
-    record.synthetic = flagged(record.config);
-    if (record.config.contains("corpora") && record.config["corpora"].is_array())
-      for (const auto& c : record.config["corpora"]) record.synthetic = record.synthetic || flagged(c);
-  }
+  record.synthetic = record.synthetic || configFlagsSynthetic(record.config);
 
   const fs::path predictionsFile = record.path / "predictions.csv";
   if (!fs::exists(predictionsFile)) throw Error("Missing run file: " + predictionsFile.string());

@@ -133,6 +133,11 @@ RunRecord loadRunRecord(const std::string& dir);
 // True when `dir` looks like a run folder (has metrics.json).
 bool isRunFolder(const std::string& dir);
 
+// True when the model file `model` (best.ckpt, model.svm, ...) lies in a run folder whose run
+// trained on the synthetic demo corpus, so that its predictions say nothing about real speech.
+// False for a file outside a run folder, or one whose metrics.json cannot be read.
+bool trainedOnSyntheticData(const std::string& model);
+
 // Parses a metrics.json document into `record` (labels, metrics, split, training facts, ...);
 // `file` names it in errors. Used by loadRunRecord and by readers of study folders.
 void readMetricsJson(const nlohmann::json& metrics, const std::filesystem::path& file,

@@ -11,6 +11,7 @@
 #include <cmath>
 
 #include "core/pipeline/clip_classifier.h"
+#include "core/runs/run_record.h"
 #include "ui/explore/audio_source.h"
 #include "ui/explore/probability_history_view.h"
 
@@ -150,7 +151,10 @@ bool LiveMicPanel::start() {
                   .arg(active_->name())
                   .arg(kHopSeconds)
                   .arg(double(classifier_->windowSamples()) / classifier_->frontEnd().audio.sampleRate)
-                  .arg(QFileInfo(checkpoint_).fileName()),
+                  .arg(QFileInfo(checkpoint_).fileName()) +
+                  (trainedOnSyntheticData(checkpoint_.toStdString())
+                       ? tr(" The model was trained on SYNTHETIC demo data: it says nothing about real speech.")
+                       : QString()),
               false);
   return true;
 }

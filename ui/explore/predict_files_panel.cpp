@@ -18,6 +18,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/csv.h"
+#include "core/runs/run_record.h"
 #include "ui/common/background_job.h"
 #include "ui/dataset/clip_preview.h"
 
@@ -128,8 +129,11 @@ PredictFilesPanel::~PredictFilesPanel() {
 
 void PredictFilesPanel::setCheckpoint(const QString& path) {
   checkpoint_ = path;
-  model_->setText(path.isEmpty() ? tr("<b>No model.</b> Open a run folder, train one, or choose a checkpoint with Model...")
-                                 : tr("<b>Model:</b> %1").arg(QFileInfo(path).absoluteFilePath().toHtmlEscaped()));
+  QString text = path.isEmpty() ? tr("<b>No model.</b> Open a run folder, train one, or choose a checkpoint with Model...")
+                                : tr("<b>Model:</b> %1").arg(QFileInfo(path).absoluteFilePath().toHtmlEscaped());
+  if (!path.isEmpty() && trainedOnSyntheticData(path.toStdString()))
+    text += tr(" \u00b7 <b>trained on SYNTHETIC demo data</b>: its predictions say nothing about real speech");
+  model_->setText(text);
 }
 
 void PredictFilesPanel::chooseCheckpoint() {

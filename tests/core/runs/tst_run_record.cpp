@@ -34,6 +34,7 @@ class TestRunRecord : public QObject {
   void studyErrorsNameTheFile();
   void exportsMetricsCsv();
   void keyVocabularyLivesInTheRecord();
+  void modelsKnowTheyWereTrainedOnSyntheticData();
 };
 
 void TestRunRecord::loadsRunRecord() {
@@ -470,6 +471,25 @@ void TestRunRecord::keyVocabularyLivesInTheRecord() {
     }
   }
 #endif
+}
+
+// Predict and the live microphone say so when their model came from a run on the demo corpus.
+void TestRunRecord::modelsKnowTheyWereTrainedOnSyntheticData() {
+  QTemporaryDir tmp;
+  const QString demo = tmp.filePath("demo-run"), real = tmp.filePath("real-run");
+  QVERIFY(writeRunFixture(demo));  // the demo corpus
+  ser::testing::RunFixtureOptions o;
+  o.synthetic = false;
+  QVERIFY(writeRunFixture(real, o));
+  QVERIFY(ser::trainedOnSyntheticData((demo + "/best.ckpt").toStdString()));
+  QVERIFY(!ser::trainedOnSyntheticData((real + "/best.ckpt").toStdString()));
+  QVERIFY(!ser::trainedOnSyntheticData(tmp.filePath("elsewhere.ckpt").toStdString()));  // no run folder
+  QFile metrics(demo + "/metrics.json");
+  QVERIFY(metrics.open(QIODevice::WriteOnly | QIODevice::Truncate));
+  metrics.write("{ not json");
+  metrics.close();
+  // A damaged folder: no claim either way, and no exception (opening it as a run names the damage).
+  QVERIFY(!ser::trainedOnSyntheticData((demo + "/best.ckpt").toStdString()));
 }
 
 QTEST_GUILESS_MAIN(TestRunRecord)
